@@ -1,0 +1,54 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Plugin } from 'vite'
+import react from '@vitejs/plugin-react'
+
+/**
+ * The app must never talk to the network and never evaluate strings as code.
+ * monaco injects <style> elements, hence 'unsafe-inline' for styles only.
+ */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "worker-src 'self' blob:",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ')
+
+/** Ship the policy inside the built index.html so it holds wherever the files are hosted. */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'layout-studio-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy }, injectTo: 'head-prepend' },
+    ],
+  }
+}
+
+export default defineConfig({
+  plugins: [react(), cspMetaTag()],
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 5000,
+    sourcemap: false,
+  },
+  worker: { format: 'es' },
+  preview: {
+    headers: {
+      'Content-Security-Policy': `${contentSecurityPolicy}; frame-ancestors 'none'`,
+      'X-Content-Type-Options': 'nosniff',
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
+  },
+})
