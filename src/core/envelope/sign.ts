@@ -1,0 +1,87 @@
+/**
+ * Creating envelopes and adding signatures.
+ *
+ * Metablock signatures cover the canonical JSON of the normalized `signed` object, exactly
+ * as `in-toto-sign` signs. A DSSE payload is that same canonical JSON; once signed, its
+ * bytes never change, so appending a signature to a DSSE envelope signs the stored payload.
+ */
+import { bytesToBase64 } from '../encoding/base64.ts'
+import { bytesToHex } from '../encoding/hex.ts'
+import { canonicalBytes } from '../json/canonical.ts'
+import { pythonJsonDumps } from '../json/python-dump.ts'
+import type { JsonObject } from '../json/value.ts'
+import type { PrivateKey } from '../keys/types.ts'
+import { layoutToSigned } from '../model/layout.ts'
+import { linkToSigned } from '../model/link.ts'
+import { pae } from './pae.ts'
+import { signedBytesOf } from './signed-bytes.ts'
+import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope, type Envelope, type Metablock, type SignedDocument } from './types.ts'
+
+export type EnvelopeFormat = Envelope['format']
+
+export function normalizedSigned(document: SignedDocument): JsonObject {
+  return document.type === 'layout' ? layoutToSigned(document.layout) : linkToSigned(document.link)
+}
+
+/** An envelope with no signatures yet. */
+export function createEnvelope(document: SignedDocument, format: EnvelopeFormat): Envelope {
+  const signed = normalizedSigned(document)
+  if (format === 'metablock') return { format, document, signed, signatures: [], ignoredFields: [] }
+  const payload = canonicalBytes(signed, 'signed')
+  return { format, document, payloadType: IN_TOTO_PAYLOAD_TYPE, payload, pae: pae(IN_TOTO_PAYLOAD_TYPE, payload), signatures: [], ignoredFields: [] }
+}
+
+export interface SignOptions {
+  /** Drop the existing signatures first (what `in-toto-sign` does without `--append`). */
+  readonly replace?: boolean
+}
+
+/**
+ * Returns a copy of `envelope` signed by every key in `signers`. A signer that already signed
+ * has its old signature replaced rather than duplicated.
+ */
+export async function addSignatures(envelope: Envelope, signers: readonly PrivateKey[], options: SignOptions = {}): Promise<Envelope> {
+  const bytes = signedBytesOf(envelope)
+  const fresh = await Promise.all(signers.map(async (signer) => ({ keyid: signer.publicKey.keyid, raw: await signer.sign(bytes) })))
+  const signerIds = new Set(fresh.map((signature) => signature.keyid))
+  if (envelope.format === 'metablock') {
+    const kept = options.replace ? [] : envelope.signatures.filter((signature) => !signerIds.has(signature.keyid))
+    const added = fresh.map(({ keyid, raw }) => {
+      const sig = bytesToHex(raw)
+      return { keyid, sig, gpg: false, json: new Map([['keyid', keyid], ['sig', sig]]) as JsonObject }
+    })
+    return { ...envelope, signatures: [...kept, ...added] } satisfies Metablock
+  }
+  const kept = options.replace ? [] : envelope.signatures.filter((signature) => !signerIds.has(signature.keyid))
+  const added = fresh.map(({ keyid, raw }) => {
+    const sig = bytesToBase64(raw)
+    return { keyid, sig, json: new Map([['keyid', keyid], ['sig', sig]]) as JsonObject }
+  })
+  return { ...envelope, signatures: [...kept, ...added] } satisfies DsseEnvelope
+}
+
+/** Creates an envelope for `document` and signs it with `signers`. */
+export async function signDocument(document: SignedDocument, signers: readonly PrivateKey[], format: EnvelopeFormat = 'metablock'): Promise<Envelope> {
+  return addSignatures(createEnvelope(document, format), signers)
+}
+
+/** The envelope as a JSON object (signature objects keep any extra members they came with). */
+export function envelopeToJson(envelope: Envelope): JsonObject {
+  const signatures = envelope.signatures.map((signature) => signature.json)
+  if (envelope.format === 'metablock') {
+    return new Map<string, JsonObject[] | JsonObject>([
+      ['signatures', signatures],
+      ['signed', envelope.signed],
+    ]) as JsonObject
+  }
+  return new Map<string, string | JsonObject[]>([
+    ['payload', bytesToBase64(envelope.payload)],
+    ['payloadType', envelope.payloadType],
+    ['signatures', signatures],
+  ]) as JsonObject
+}
+
+/** The file text, formatted exactly as in-toto's `Metablock.dump` writes it. */
+export function serializeEnvelope(envelope: Envelope): string {
+  return pythonJsonDumps(envelopeToJson(envelope))
+}
