@@ -1,0 +1,197 @@
+/**
+ * Lint for layouts before they are signed: mistakes the reference accepts silently but that
+ * make a supply chain unverifiable or weaker than its author thinks. Every finding names the
+ * JSON path in the layout and the step, inspection or key it is about, so the editor can
+ * point at the node and the JSON line, and `layout-studio check` can print it.
+ *
+ * Errors mean "this layout cannot verify as intended" and block signing; warnings ask for a
+ * second look.
+ */
+import { canonicalProblem } from '../json/canonical.ts'
+import type { Inspection, Layout, Step } from '../model/types.ts'
+import { layoutToSigned } from '../model/layout.ts'
+import { computeKeyId } from '../keys/keyid.ts'
+import { hasMagic } from '../rules/fnmatch.ts'
+import { parseRule } from '../rules/parse.ts'
+import type { ArtifactRule } from '../rules/types.ts'
+import { CoreError } from '../errors.ts'
+
+export type Severity = 'error' | 'warning'
+
+export type LintCode =
+  | 'duplicate-name'
+  | 'match-unknown-step'
+  | 'match-inspection-from-step'
+  | 'missing-trailing-disallow'
+  | 'unreachable-rule'
+  | 'require-wildcard'
+  | 'malformed-rule'
+  | 'threshold-too-high'
+  | 'threshold-below-one'
+  | 'no-functionary'
+  | 'unknown-pubkey'
+  | 'unused-key'
+  | 'keyid-mismatch'
+  | 'empty-run'
+  | 'expired'
+  | 'expires-soon'
+  | 'not-encodable'
+  | 'suspicious-name'
+
+/** What a finding is about, so a UI can highlight it. */
+export type LintTarget =
+  | { readonly kind: 'layout' }
+  | { readonly kind: 'step' | 'inspection'; readonly index: number; readonly name: string }
+  | { readonly kind: 'key'; readonly keyid: string }
+
+export interface LintFinding {
+  readonly severity: Severity
+  readonly code: LintCode
+  readonly message: string
+  /** JSON path inside the layout's `signed` object, e.g. `steps[1].expected_materials[0]`. */
+  readonly path: string
+  readonly target: LintTarget
+}
+
+export interface LintOptions {
+  /** The time to judge expiry against (default: now). */
+  readonly now?: Date
+  /** A layout expiring within this many days gets a warning (default 30). */
+  readonly soonDays?: number
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export function lintLayout(layout: Layout, options: LintOptions = {}): LintFinding[] {
+  const findings: LintFinding[] = []
+  const add = (severity: Severity, code: LintCode, message: string, path: string, target: LintTarget) =>
+    findings.push({ severity, code, message, path, target })
+  const stepNames = new Set(layout.steps.map((step) => step.name))
+  const inspectionNames = new Set(layout.inspect.map((inspection) => inspection.name))
+
+  lintExpiry(layout, options, add)
+
+  const seen = new Map<string, string>()
+  const items: [Step | Inspection, 'steps' | 'inspect', number][] = [
+    ...layout.steps.map((step, index): [Step, 'steps', number] => [step, 'steps', index]),
+    ...layout.inspect.map((inspection, index): [Inspection, 'inspect', number] => [inspection, 'inspect', index]),
+  ]
+  for (const [item, list, index] of items) {
+    const path = `${list}[${index}]`
+    const target: LintTarget = { kind: item.type, index, name: item.name }
+    const previous = seen.get(item.name)
+    if (previous !== undefined) add('error', 'duplicate-name', `The name '${item.name}' is used twice (also by ${previous}); names must be unique across steps and inspections.`, `${path}.name`, target)
+    else seen.set(item.name, `${item.type} ${path}`)
+    if (/[/\\]|^\.|^$/.test(item.name)) {
+      add('warning', 'suspicious-name', `The name '${item.name}' becomes part of link file names ('${item.name}.<keyid>.link'); avoid '/', '\\', a leading '.' and empty names.`, `${path}.name`, target)
+    }
+    for (const kind of ['materials', 'products'] as const) {
+      const rules = kind === 'materials' ? item.expectedMaterials : item.expectedProducts
+      lintRules(rules, `${path}.expected_${kind}`, item.type, target, stepNames, inspectionNames, add)
+    }
+  }
+
+  const usedKeys = new Set<string>()
+  for (const [index, step] of layout.steps.entries()) {
+    const path = `steps[${index}]`
+    const target: LintTarget = { kind: 'step', index, name: step.name }
+    for (const keyid of step.pubkeys) usedKeys.add(keyid)
+    const threshold = typeof step.threshold === 'boolean' ? (step.threshold ? 1n : 0n) : step.threshold
+    const distinct = new Set(step.pubkeys).size
+    if (step.pubkeys.length === 0) add('error', 'no-functionary', `Step '${step.name}' authorizes no functionary: nobody can sign its link.`, `${path}.pubkeys`, target)
+    if (threshold < 1n) add('error', 'threshold-below-one', `Step '${step.name}' has threshold ${threshold}: it must be at least 1, or the step needs no signed evidence at all.`, `${path}.threshold`, target)
+    else if (distinct > 0 && threshold > BigInt(distinct)) {
+      add('error', 'threshold-too-high', `Step '${step.name}' needs ${threshold} functionaries to agree but authorizes only ${distinct}.`, `${path}.threshold`, target)
+    }
+    step.pubkeys.forEach((keyid, k) => {
+      if (!layout.keys.has(keyid)) add('error', 'unknown-pubkey', `Step '${step.name}' authorizes keyid ${keyid.slice(0, 8)}…, which is not among the layout's keys: its links can never verify.`, `${path}.pubkeys[${k}]`, target)
+    })
+  }
+  for (const [index, inspection] of layout.inspect.entries()) {
+    if (inspection.run.length === 0) {
+      add('error', 'empty-run', `Inspection '${inspection.name}' has an empty run command; the reference always fails it ("Got non-int return value 'None'").`, `inspect[${index}].run`, { kind: 'inspection', index, name: inspection.name })
+    }
+  }
+  for (const [keyid, key] of layout.keys) {
+    const target: LintTarget = { kind: 'key', keyid }
+    const path = `keys[${JSON.stringify(keyid)}]`
+    if (!usedKeys.has(keyid)) add('warning', 'unused-key', `Key ${keyid.slice(0, 8)}… is in the layout but no step authorizes it.`, path, target)
+    if (key.keyid !== undefined && key.keyid !== keyid) {
+      add('warning', 'keyid-mismatch', `Key ${keyid.slice(0, 8)}… embeds a different keyid (${key.keyid.slice(0, 8)}…): link files are named after the first, signatures must carry the second.`, `${path}.keyid`, target)
+    } else if (key.scheme !== undefined) {
+      let computed: string | undefined
+      try {
+        computed = computeKeyId(key.keytype, key.scheme, key.public)
+      } catch {
+        computed = undefined
+      }
+      if (computed !== undefined && computed !== keyid) {
+        add('warning', 'keyid-mismatch', `Key ${keyid.slice(0, 8)}… is listed under a keyid that is not the hash of its public key (${computed.slice(0, 8)}…); tools that compute keyids will not find it.`, path, target)
+      }
+    }
+  }
+
+  try {
+    const problem = canonicalProblem(layoutToSigned(layout))
+    if (problem) add('error', 'not-encodable', `The layout cannot be signed: ${problem.detail}`, problem.path ?? '', { kind: 'layout' })
+  } catch (error) {
+    add('error', 'not-encodable', `The layout cannot be signed: ${error instanceof Error ? error.message : String(error)}`, '', { kind: 'layout' })
+  }
+  return findings
+}
+
+function lintExpiry(layout: Layout, options: LintOptions, add: (s: Severity, c: LintCode, m: string, p: string, t: LintTarget) => void): void {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z\n?$/.exec(layout.expires)
+  if (!match) return
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[]
+  const expires = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s)
+  const now = (options.now ?? new Date()).getTime()
+  const soonDays = options.soonDays ?? 30
+  if (expires < now) add('error', 'expired', `The layout expired on ${layout.expires.trim()}; verification will fail.`, 'expires', { kind: 'layout' })
+  else if (expires - now < soonDays * DAY_MS) {
+    const days = Math.max(0, Math.floor((expires - now) / DAY_MS))
+    add('warning', 'expires-soon', `The layout expires in ${days} day${days === 1 ? '' : 's'} (${layout.expires.trim()}).`, 'expires', { kind: 'layout' })
+  }
+}
+
+function lintRules(
+  rules: readonly (readonly string[])[],
+  path: string,
+  itemType: 'step' | 'inspection',
+  target: LintTarget,
+  stepNames: ReadonlySet<string>,
+  inspectionNames: ReadonlySet<string>,
+  add: (s: Severity, c: LintCode, m: string, p: string, t: LintTarget) => void,
+): void {
+  const name = target.kind === 'step' || target.kind === 'inspection' ? target.name : ''
+  const parsed: (ArtifactRule | undefined)[] = rules.map((source, index) => {
+    try {
+      return parseRule(source)
+    } catch (error) {
+      add('error', 'malformed-rule', `Rule ${index + 1} of ${itemType} '${name}' is malformed: ${error instanceof CoreError ? error.detail : String(error)}`, `${path}[${index}]`, target)
+      return undefined
+    }
+  })
+  parsed.forEach((rule, index) => {
+    if (rule === undefined) return
+    const at = `${path}[${index}]`
+    if (rule.type === 'REQUIRE' && hasMagic(rule.pattern)) {
+      add('error', 'require-wildcard', `REQUIRE takes a literal file name, not a pattern: '${rule.pattern}' only matches an artifact literally named so.`, at, target)
+    }
+    if (rule.type === 'MATCH') {
+      const destination = rule.destinationStep
+      if (itemType === 'step' && inspectionNames.has(destination) && !stepNames.has(destination)) {
+        add('error', 'match-inspection-from-step', `Step '${name}' matches against inspection '${destination}', but inspections run after step rules are checked: the rule can never match.`, at, target)
+      } else if (!stepNames.has(destination) && !(itemType === 'inspection' && inspectionNames.has(destination))) {
+        add('error', 'match-unknown-step', `Rule ${index + 1} of ${itemType} '${name}' matches against '${destination}', which is not a ${itemType === 'step' ? 'step' : 'step or inspection'} of this layout: it matches nothing.`, at, target)
+      }
+    }
+    if (rule.type === 'DISALLOW' && rule.pattern === '*' && index < parsed.length - 1) {
+      add('warning', 'unreachable-rule', `Rules after 'DISALLOW *' in ${itemType} '${name}' can never consume anything.`, `${path}[${index + 1}]`, target)
+    }
+  })
+  const last = parsed.at(-1)
+  if (!(last?.type === 'DISALLOW' && last.pattern === '*')) {
+    add('warning', 'missing-trailing-disallow', `The ${path.endsWith('materials') ? 'material' : 'product'} rules of ${itemType} '${name}' do not end with 'DISALLOW *': anything no rule mentions is allowed.`, path, target)
+  }
+}

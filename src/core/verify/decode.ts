@@ -1,0 +1,92 @@
+/**
+ * Reading and checking link files: the expensive part of verification (parsing megabytes of
+ * JSON, canonicalizing, hashing). Each file is independent, so this step can run on several
+ * threads; results come back as plain data and the verifier replays them in the reference's
+ * order, so an eager, parallel run reports exactly what the sequential reference would.
+ */
+import { CoreError } from '../errors.ts'
+import { readEnvelope } from '../envelope/read.ts'
+import type { Envelope } from '../envelope/types.ts'
+import { verifyEnvelopeSignature, type SignatureStatus } from '../envelope/verify.ts'
+import type { PublicKey } from '../keys/types.ts'
+import type { LinkSource } from './sources.ts'
+
+/** A problem as plain data (errors lose their class across threads). */
+export interface ErrorInfo {
+  readonly code: string
+  readonly message: string
+  readonly detail: string
+  readonly file?: string
+  readonly path?: string
+}
+
+export interface DecodeRequest {
+  /** Path relative to the link source. */
+  readonly path: string
+  /** The key that must have signed it; absent for files the layout does not authorize. */
+  readonly key?: PublicKey
+}
+
+export type DecodeResult =
+  | { readonly status: 'missing' }
+  | { readonly status: 'error'; readonly error: ErrorInfo }
+  | {
+      readonly status: 'loaded'
+      readonly envelope: Envelope
+      /** Absent when no key was given. */
+      readonly signature?: { readonly status: SignatureStatus } | { readonly status: 'error'; readonly error: ErrorInfo }
+    }
+
+export interface LinkDecoder {
+  decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal): Promise<DecodeResult[]>
+}
+
+export function toErrorInfo(error: unknown, file?: string): ErrorInfo {
+  if (error instanceof CoreError) {
+    const located = error.inFile(file)
+    return { code: located.code, message: located.message, detail: located.detail, file: located.file, path: located.path }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return { code: 'internal', message, detail: message, file }
+}
+
+/** Reads, parses and checks one file. Never throws: every outcome is data. */
+export async function decodeOne(request: DecodeRequest, source: LinkSource, bytes?: Uint8Array): Promise<DecodeResult> {
+  let data: Uint8Array | undefined
+  try {
+    data = bytes ?? (await source.read(request.path))
+  } catch (error) {
+    return { status: 'error', error: toErrorInfo(error, request.path) }
+  }
+  if (data === undefined) return { status: 'missing' }
+  let envelope: Envelope
+  try {
+    envelope = readEnvelope(data, request.path)
+  } catch (error) {
+    return { status: 'error', error: toErrorInfo(error, request.path) }
+  }
+  if (request.key === undefined) return { status: 'loaded', envelope }
+  try {
+    return { status: 'loaded', envelope, signature: { status: await verifyEnvelopeSignature(envelope, request.key) } }
+  } catch (error) {
+    return { status: 'loaded', envelope, signature: { status: 'error', error: toErrorInfo(error, request.path) } }
+  }
+}
+
+/** Decodes on the calling thread, a few files at a time so reads and WebCrypto overlap. */
+export const sequentialDecoder: LinkDecoder = {
+  async decode(requests, source, signal) {
+    const results: DecodeResult[] = new Array(requests.length)
+    const concurrency = 4
+    let next = 0
+    const worker = async () => {
+      while (next < requests.length) {
+        signal?.throwIfAborted()
+        const index = next++
+        results[index] = await decodeOne(requests[index] as DecodeRequest, source)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker))
+    return results
+  },
+}

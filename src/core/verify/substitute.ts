@@ -1,0 +1,159 @@
+/**
+ * Parameter substitution (in-toto 1.3.1 `substitute_parameters`): every rule element, every
+ * `expected_command` element and every inspection `run` element goes through Python's
+ * `str.format(**parameters)`. So `{name}` is replaced, `{{`/`}}` are literal braces, format
+ * specs and indexing work (`{x:>5}`, `{x[0]}`), and an unknown name, a positional field or a
+ * stray brace is an error — a layout author's typo must not verify silently.
+ */
+import { CoreError } from '../errors.ts'
+import type { JsonValue } from '../json/value.ts'
+import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
+import { pythonStringRepr } from './python-repr.ts'
+
+/** securesystemslib PARAMETER_DICTIONARY_SCHEMA: keys `[a-zA-Z0-9_-]+$` (Python `$`), string values. */
+export function checkParameterNames(parameters: ReadonlyMap<string, string>): void {
+  for (const key of parameters.keys()) {
+    if (!/^[a-zA-Z0-9_-]+\n?$/.test(key)) {
+      throw new CoreError('format', `substitution parameter name ${JSON.stringify(key)} may only contain letters, digits, "_" and "-"`)
+    }
+  }
+}
+
+/** Returns a copy of `layout` with every substitutable string formatted. */
+export function substituteParameters(layout: Layout, parameters: ReadonlyMap<string, string>): Layout {
+  checkParameterNames(parameters)
+  const formatRules = (rules: readonly RuleSource[], path: string): RuleSource[] =>
+    rules.map((rule, r) => rule.map((stanza, s) => pythonFormat(stanza, parameters, `${path}[${r}][${s}]`)))
+  const formatArgs = (args: readonly JsonValue[], path: string): string[] =>
+    args.map((arg, i) => {
+      if (typeof arg !== 'string') {
+        throw new CoreError('format', `cannot substitute parameters in a non-string argument (${String(arg)})`, { path: `${path}[${i}]` })
+      }
+      return pythonFormat(arg, parameters, `${path}[${i}]`)
+    })
+  const steps = layout.steps.map(
+    (step, i): Step => ({
+      ...step,
+      expectedMaterials: formatRules(step.expectedMaterials, `steps[${i}].expected_materials`),
+      expectedProducts: formatRules(step.expectedProducts, `steps[${i}].expected_products`),
+      expectedCommand: formatArgs(step.expectedCommand, `steps[${i}].expected_command`),
+    }),
+  )
+  const inspect = layout.inspect.map(
+    (inspection, i): Inspection => ({
+      ...inspection,
+      expectedMaterials: formatRules(inspection.expectedMaterials, `inspect[${i}].expected_materials`),
+      expectedProducts: formatRules(inspection.expectedProducts, `inspect[${i}].expected_products`),
+      run: formatArgs(inspection.run, `inspect[${i}].run`),
+    }),
+  )
+  return { ...layout, steps, inspect }
+}
+
+/**
+ * Python's `template.format(**parameters)` for string values. Attribute access (`{x.upper}`)
+ * is refused: in Python it yields a method's repr with a memory address, never a useful value.
+ */
+export function pythonFormat(template: string, parameters: ReadonlyMap<string, string>, path = ''): string {
+  const fail = (message: string): never => {
+    throw new CoreError('format', `in ${JSON.stringify(template)}: ${message}`, { path })
+  }
+  let out = ''
+  let i = 0
+  while (i < template.length) {
+    const ch = template[i] as string
+    if (ch === '}') {
+      if (template[i + 1] !== '}') fail("single '}' encountered in format string")
+      out += '}'
+      i += 2
+      continue
+    }
+    if (ch !== '{') {
+      out += ch
+      i++
+      continue
+    }
+    if (template[i + 1] === '{') {
+      out += '{'
+      i += 2
+      continue
+    }
+    // A replacement field; the format spec may nest one level of fields.
+    let depth = 1
+    let j = i + 1
+    while (j < template.length && depth > 0) {
+      if (template[j] === '{') depth++
+      else if (template[j] === '}') depth--
+      if (depth > 0) j++
+    }
+    if (depth > 0) fail("single '{' encountered in format string")
+    out += replaceField(template.slice(i + 1, j), parameters, fail)
+    i = j + 1
+  }
+  return out
+}
+
+function replaceField(field: string, parameters: ReadonlyMap<string, string>, fail: (message: string) => never): string {
+  const nameEnd = field.search(/[!:]/)
+  const reference = nameEnd < 0 ? field : field.slice(0, nameEnd)
+  let rest = nameEnd < 0 ? '' : field.slice(nameEnd)
+  let conversion = ''
+  if (rest.startsWith('!')) {
+    conversion = rest.slice(1, 2)
+    rest = rest.slice(2)
+    if (rest !== '' && !rest.startsWith(':')) fail('expected \':\' after conversion specifier')
+    if (!['r', 's', 'a'].includes(conversion)) fail(`unknown conversion specifier ${conversion || '(empty)'}`)
+  }
+  const spec = rest.startsWith(':') ? pythonFormat(rest.slice(1), parameters) : ''
+  let value = lookup(reference, parameters, fail)
+  if (conversion === 'r') value = pythonStringRepr(value)
+  else if (conversion === 'a') value = pythonStringRepr(value, true)
+  return applyStringSpec(value, spec, fail)
+}
+
+function lookup(reference: string, parameters: ReadonlyMap<string, string>, fail: (message: string) => never): string {
+  const match = /^([^.[]*)(.*)$/s.exec(reference) as RegExpExecArray
+  const name = match[1] as string
+  let accessors = match[2] as string
+  if (name === '' || /^\d+$/.test(name)) fail('positional fields are not supported (there are no positional arguments): IndexError')
+  const found = parameters.get(name)
+  if (found === undefined) fail(`no substitution parameter named ${JSON.stringify(name)}: KeyError`)
+  let value = found as string
+  while (accessors !== '') {
+    if (accessors.startsWith('.')) fail('attribute access in a format field is not supported')
+    const close = accessors.indexOf(']')
+    if (!accessors.startsWith('[') || close < 0) fail("missing ']' in format string")
+    const index = accessors.slice(1, close)
+    if (!/^\d+$/.test(index)) fail('string indices must be integers: TypeError')
+    const codePoints = [...value]
+    const position = Number(index)
+    if (position >= codePoints.length) fail('string index out of range: IndexError')
+    value = codePoints[position] as string
+    accessors = accessors.slice(close + 1)
+  }
+  return value
+}
+
+/** The format-spec mini-language as Python applies it to `str`. */
+function applyStringSpec(value: string, spec: string, fail: (message: string) => never): string {
+  if (spec === '') return value
+  const parsed = /^(?:(.)?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([a-zA-Z%])?$/su.exec(spec)
+  if (!parsed) fail(`invalid format specifier ${JSON.stringify(spec)}`)
+  const [, fillGiven, alignGiven, sign, , alternate, zero, widthText, grouping, precisionText, type] = parsed as RegExpExecArray
+  if (type !== undefined && type !== 's') fail(`unknown format code '${type}' for object of type 'str'`)
+  if (sign !== undefined) fail('sign not allowed in string format specifier')
+  if (alternate !== undefined) fail('alternate form (#) not allowed in string format specifier')
+  if (grouping !== undefined) fail(`cannot specify '${grouping}' with 's'`)
+  if (alignGiven === '=') fail("'=' alignment not allowed in string format specifier")
+  const fill = fillGiven ?? (zero !== undefined && alignGiven === undefined ? '0' : ' ')
+  const align = alignGiven ?? '<'
+  let text = value
+  if (precisionText !== undefined) text = [...text].slice(0, Number(precisionText)).join('')
+  const width = widthText === undefined ? 0 : Number(widthText)
+  const length = [...text].length
+  if (length >= width) return text
+  const pad = width - length
+  if (align === '>') return fill.repeat(pad) + text
+  if (align === '^') return fill.repeat(Math.floor(pad / 2)) + text + fill.repeat(pad - Math.floor(pad / 2))
+  return text + fill.repeat(pad)
+}
