@@ -1,0 +1,122 @@
+/**
+ * The core's file interfaces over the real disk: a link directory (`LinkSource`) and a
+ * working directory to record artifacts from (`RecordingFs`).
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, join, relative, sep } from 'node:path'
+import { CoreError } from '../core/errors.ts'
+import type { HashDict } from '../core/model/types.ts'
+import type { RecordingFs } from '../core/record/record.ts'
+import type { LinkSource } from '../core/verify/sources.ts'
+
+/**
+ * Link files bigger than this are refused with a clear message instead of exhausting memory
+ * (a 256 MiB link holds about two million artifacts).
+ */
+export const DEFAULT_MAX_LINK_BYTES = 256 * 1024 * 1024
+/** Listing for "unused link" warnings stops here; a link directory is not a file dump. */
+const MAX_LISTED_FILES = 20_000
+
+export class DirectoryLinkSource implements LinkSource {
+  readonly directory: string
+  private readonly maxBytes: number
+
+  constructor(directory: string, options: { maxBytes?: number } = {}) {
+    this.directory = directory
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_LINK_BYTES
+  }
+
+  async read(path: string): Promise<Uint8Array | undefined> {
+    const file = isAbsolute(path) ? path : join(this.directory, path)
+    let size: number
+    try {
+      const info = await stat(file)
+      if (!info.isFile()) return undefined
+      size = info.size
+    } catch {
+      // The reference swallows every OSError when opening a link (missing, a directory, no permission).
+      return undefined
+    }
+    if (size > this.maxBytes) {
+      throw new CoreError('format', `the file is ${formatBytes(size)}, larger than the ${formatBytes(this.maxBytes)} a link file may have here`, { file: path })
+    }
+    try {
+      return await readFile(file)
+    } catch {
+      return undefined
+    }
+  }
+
+  async list(): Promise<readonly string[]> {
+    const found: string[] = []
+    const visit = async (dir: string, depth: number): Promise<void> => {
+      if (depth > 8 || found.length >= MAX_LISTED_FILES) return
+      let entries
+      try {
+        entries = await readdir(dir, { withFileTypes: true })
+      } catch {
+        return
+      }
+      for (const entry of entries) {
+        if (found.length >= MAX_LISTED_FILES) return
+        const full = join(dir, entry.name)
+        if (entry.isDirectory()) await visit(full, depth + 1)
+        else if (entry.isFile()) found.push(relative(this.directory, full).split(sep).join('/'))
+      }
+    }
+    await visit(this.directory, 0)
+    return found
+  }
+}
+
+/** Artifact recording over the disk, relative to `base` (the working directory by default). */
+export class DiskRecordingFs implements RecordingFs {
+  private readonly base: string
+
+  constructor(base: string = process.cwd()) {
+    this.base = base
+  }
+
+  private resolve(path: string): string {
+    return isAbsolute(path) ? path : join(this.base, path)
+  }
+
+  async kind(path: string): Promise<'file' | 'directory' | 'missing'> {
+    try {
+      const info = await stat(this.resolve(path))
+      return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'missing'
+    } catch {
+      return 'missing'
+    }
+  }
+
+  async list(directory: string): Promise<readonly { name: string; directory: boolean }[]> {
+    const entries = await readdir(this.resolve(directory), { withFileTypes: true })
+    return Promise.all(
+      entries.map(async (entry) => ({
+        name: entry.name,
+        // os.walk classifies a symlink to a directory as a directory (and follows it for in-toto).
+        directory: entry.isDirectory() || (entry.isSymbolicLink() && (await this.kind(join(directory, entry.name))) === 'directory'),
+      })),
+    )
+  }
+
+  async hash(path: string): Promise<HashDict> {
+    const digest = createHash('sha256')
+    for await (const chunk of createReadStream(this.resolve(path), { highWaterMark: 1 << 20 })) digest.update(chunk as Buffer)
+    return new Map([['sha256', digest.digest('hex')]])
+  }
+
+  async identity(directory: string): Promise<string> {
+    return realpath(this.resolve(directory))
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GiB`
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`
+  return `${bytes} bytes`
+}

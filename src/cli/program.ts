@@ -1,0 +1,44 @@
+/**
+ * `layout-studio`: the command line over src/core. Exit codes follow in-toto's tools:
+ * 0 success, 1 verification or signing failure, 2 usage error.
+ */
+import { Command, CommanderError } from 'commander'
+import { CoreError } from '../core/errors.ts'
+import { registerVerify } from './commands/verify.ts'
+import { UsageError } from './usage.ts'
+import { VERSION } from './version.ts'
+
+export function buildProgram(): Command {
+  const program = new Command()
+  program
+    .name('layout-studio')
+    .description('Design, sign and verify in-toto supply-chain layouts (verdicts match in-toto-verify 1.3.1).')
+    .version(VERSION, '--version', 'print the version and exit')
+    .showHelpAfterError()
+    .exitOverride()
+  registerVerify(program)
+  for (const command of program.commands) command.exitOverride().showHelpAfterError()
+  return program
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    process.exitCode = 0
+    await program.parseAsync(argv, { from: 'user' })
+    return Number(process.exitCode ?? 0)
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
+    if (error instanceof UsageError) {
+      process.stderr.write(`layout-studio: ${error.message}\n`)
+      return 2
+    }
+    if (error instanceof CoreError) {
+      process.stderr.write(`layout-studio: ${error.message}\n`)
+      return 1
+    }
+    process.stderr.write(`layout-studio: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    return 1
+  }
+}
+
