@@ -2,12 +2,16 @@
  * Creating envelopes and adding signatures.
  *
  * Metablock signatures cover the canonical JSON of the normalized `signed` object, exactly
- * as `in-toto-sign` signs. A DSSE payload is that same canonical JSON; once signed, its
+ * as `in-toto-sign` signs. A DSSE payload is the normalized object as in-toto 2.x writes it,
+ * `json.dumps(sort_keys=True, separators=(",", ":"))` (ASCII, escaped control characters; the
+ * upstream demo_dsse_files are byte-identical to this). Not canonical JSON: that leaves
+ * newlines in PEM keys unescaped, which no JSON parser reads back. Once signed, the payload's
  * bytes never change, so appending a signature to a DSSE envelope signs the stored payload.
  */
 import { bytesToBase64 } from '../encoding/base64.ts'
 import { bytesToHex } from '../encoding/hex.ts'
 import { canonicalBytes } from '../json/canonical.ts'
+import { utf8 } from '../encoding/utf8.ts'
 import { pythonJsonDumps } from '../json/python-dump.ts'
 import type { JsonObject } from '../json/value.ts'
 import type { PrivateKey } from '../keys/types.ts'
@@ -27,7 +31,9 @@ export function normalizedSigned(document: SignedDocument): JsonObject {
 export function createEnvelope(document: SignedDocument, format: EnvelopeFormat): Envelope {
   const signed = normalizedSigned(document)
   if (format === 'metablock') return { format, document, signed, signatures: [], ignoredFields: [] }
-  const payload = canonicalBytes(signed, 'signed')
+  // Refuse what canonical JSON cannot encode (floats), as the metablock path does.
+  canonicalBytes(signed, 'signed')
+  const payload = utf8(pythonJsonDumps(signed, { indent: undefined }))
   return { format, document, payloadType: IN_TOTO_PAYLOAD_TYPE, payload, pae: pae(IN_TOTO_PAYLOAD_TYPE, payload), signatures: [], ignoredFields: [] }
 }
 

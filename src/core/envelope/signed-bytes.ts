@@ -16,3 +16,12 @@ export function signedBytesOf(envelope: Envelope): Uint8Array<ArrayBuffer> {
   }
   return bytes
 }
+
+/**
+ * Records the signed bytes of `envelope` when the caller already has them, e.g. taken from
+ * the file by `compactJsonBytes` (the caller guarantees they equal what `signedBytesOf` would
+ * compute; the link decoder's tests check that on every vector).
+ */
+export function rememberSignedBytes(envelope: Envelope, bytes: Uint8Array<ArrayBuffer>): void {
+  cache.set(envelope, bytes)
+}

@@ -160,3 +160,28 @@ export function compareCodePoints(a: string, b: string): number {
   }
   return a.length - b.length
 }
+
+/**
+ * `bytes[start, end)` (UTF-8 JSON text) without the whitespace outside strings. When the text
+ * is one value whose compact form is canonical (see `MemberSpan.compactIsCanonical` in
+ * parse.ts), this is its canonical JSON, produced in one pass over the file's bytes instead
+ * of by re-serializing the parsed value (the dominant cost for large links).
+ */
+export function compactJsonBytes(bytes: Uint8Array, start: number, end: number): Uint8Array<ArrayBuffer> {
+  // One plain byte loop: measured faster than copying whole strings with indexOf + set.
+  const out = new Uint8Array(end - start)
+  let length = 0
+  let inString = false
+  for (let i = start; i < end; i++) {
+    const b = bytes[i] as number
+    if (inString) {
+      out[length++] = b
+      if (b === 0x5c /* \ */) out[length++] = bytes[++i] as number
+      else if (b === 0x22 /* " */) inString = false
+    } else if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) {
+      out[length++] = b
+      if (b === 0x22) inString = true
+    }
+  }
+  return out.subarray(0, length)
+}

@@ -49,7 +49,40 @@ export function parseJsonBytes(bytes: Uint8Array, options: ParseOptions = {}): J
 
 /** Parses one JSON document. Throws {@link CoreError} with code `json` on any problem. */
 export function parseJson(text: string, options: ParseOptions = {}): JsonValue {
-  return new Parser(text, options.file).document()
+  return new Parser(text, options.file, false).document()
+}
+
+/** Where a member of the root object is written, in byte offsets of the (ASCII) file. */
+export interface MemberSpan {
+  /** The member's value is `text.slice(start, end)`. */
+  readonly start: number
+  readonly end: number
+  /**
+   * The value's canonical JSON (canonical.ts) is exactly its text with the whitespace outside
+   * strings removed: every object's keys are in strictly ascending code point order, no string
+   * has an escape other than `\"` and `\\`, no float, `NaN`, `Infinity` or `-0`. True for
+   * what in-toto's Python writes (sorted keys, ASCII), so the signed bytes can be taken from the
+   * file (see {@link compactJsonBytes}) instead of re-serializing the parsed value.
+   */
+  readonly compactIsCanonical: boolean
+}
+
+export interface ParsedDocument {
+  readonly value: JsonValue
+  /** The root object's members, when the root is an object. */
+  readonly members: ReadonlyMap<string, MemberSpan>
+}
+
+/**
+ * {@link parseJsonBytes}, also reporting where each member of the root object is written.
+ * Spans are only recorded for pure ASCII files (what in-toto writes), where text offsets are
+ * byte offsets and UTF-16 order is code point order; other files get no spans.
+ */
+export function parseJsonBytesWithSpans(bytes: Uint8Array, options: ParseOptions = {}): ParsedDocument {
+  const text = decodeUtf8(bytes, options.file)
+  const parser = new Parser(text, options.file, text.length === bytes.length)
+  const value = parser.document()
+  return { value, members: parser.members }
 }
 
 const CH = {
@@ -72,10 +105,16 @@ class Parser {
   private readonly path: PathSegment[] = []
   private readonly text: string
   private readonly file: string | undefined
+  /** Whether to record root member spans and count deviations from compact-is-canonical. */
+  private readonly track: boolean
+  /** Things seen so far that make compact text differ from canonical JSON (see MemberSpan). */
+  private deviations = 0
+  readonly members = new Map<string, MemberSpan>()
 
-  constructor(text: string, file: string | undefined) {
+  constructor(text: string, file: string | undefined, track: boolean) {
     this.text = text
     this.file = file
+    this.track = track
   }
 
   document(): JsonValue {
@@ -104,8 +143,10 @@ class Parser {
       case 0x6e: // n
         return this.literal('null', null)
       case 0x4e: // N
+        this.deviations++
         return this.literal('NaN', new JsonFloat('NaN'))
       case 0x49: // I
+        this.deviations++
         return this.literal('Infinity', new JsonFloat('Infinity'))
       default:
         if (c === CH.MINUS || (c >= CH.ZERO && c <= CH.NINE)) return this.number()
@@ -131,17 +172,35 @@ class Parser {
       this.leave()
       return result
     }
+    const root = this.track && this.depth === 1
+    let previous: string | undefined
     for (;;) {
       if (text.charCodeAt(this.pos) !== CH.QUOTE) this.fail('expected a property name in double quotes')
       const keyStart = this.pos
       const key = this.string()
-      if (result.has(key)) this.fail(`duplicate key ${JSON.stringify(key)} in object`, keyStart)
+      if (this.track) {
+        // Only ASCII text is tracked, where `<` is code point order.
+        if (previous !== undefined && !(previous < key)) this.deviations++
+        previous = key
+      }
+      if (result.has(key)) {
+        // Point at the member itself (`signed.name`), not only at the object holding it.
+        this.path.push(key)
+        this.fail(`duplicate key ${JSON.stringify(key)} in object`, keyStart)
+      }
       this.skipWhitespace()
       if (text.charCodeAt(this.pos) !== CH.COLON) this.fail("expected ':' after the property name")
       this.pos++
       this.skipWhitespace()
       this.path.push(key)
-      result.set(key, this.value())
+      if (root) {
+        const start = this.pos
+        const before = this.deviations
+        result.set(key, this.value())
+        this.members.set(key, { start, end: this.pos, compactIsCanonical: this.deviations === before })
+      } else {
+        result.set(key, this.value())
+      }
       this.path.pop()
       this.skipWhitespace()
       const next = text.charCodeAt(this.pos)
@@ -233,6 +292,8 @@ class Parser {
         continue
       }
       const escape = text.charCodeAt(this.pos + 1)
+      // Canonical JSON writes every character raw except `"` and `\`.
+      if (escape !== 0x22 && escape !== 0x5c) this.deviations++
       switch (escape) {
         case 0x22: out += '"'; break
         case 0x5c: out += '\\'; break
@@ -308,6 +369,7 @@ class Parser {
     if (next >= CH.ZERO && next <= CH.NINE) this.fail('invalid number: leading zeros are not allowed', i)
     this.pos = i
     const lexeme = text.slice(start, i)
+    if (isFloat || lexeme === '-0') this.deviations++
     if (isFloat) return new JsonFloat(lexeme)
     const digitCount = lexeme.length - (lexeme.charCodeAt(0) === CH.MINUS ? 1 : 0)
     if (digitCount > MAX_INT_DIGITS) this.fail(`integer with ${digitCount} digits exceeds the limit of ${MAX_INT_DIGITS} digits`, start)

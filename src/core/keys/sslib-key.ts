@@ -8,7 +8,7 @@
  */
 import { CoreError } from '../errors.ts'
 import { parseJson } from '../json/parse.ts'
-import type { JsonObject } from '../json/value.ts'
+import type { JsonObject, JsonValue } from '../json/value.ts'
 import { computeKeyId } from './keyid.ts'
 import type { PublicKey } from './types.ts'
 
@@ -32,7 +32,7 @@ export function isSslibKeytype(keytype: string): boolean {
 
 /** Parses and schema-checks a key object; problems are `CoreError` `json` or `key`. */
 export function parseSslibKeyObject(text: string, what: string): SslibKeyObject {
-  const json = parseJson(text)
+  const json = parseKeyJson(text, what)
   if (!(json instanceof Map)) throw new CoreError('key', `${what}: a securesystemslib key file must hold a JSON object`)
   const keytype = json.get('keytype')
   const scheme = json.get('scheme')
@@ -50,6 +50,17 @@ export function parseSslibKeyObject(text: string, what: string): SslibKeyObject 
   }
   if (!isSslibKeytype(keytype)) throw new CoreError('key', `${what}: unsupported keytype ${JSON.stringify(keytype)}`)
   return { keytype, scheme, public: publicValue, private: privateValue, keyid: json.get('keyid'), json }
+}
+
+/** A PEM or other text handed in where a JSON key file belongs should say so, not "invalid number". */
+function parseKeyJson(text: string, what: string): JsonValue {
+  try {
+    return parseJson(text)
+  } catch (error) {
+    if (!(error instanceof CoreError)) throw error
+    const hint = /-----BEGIN /.test(text) ? ' (this is PEM text: is the key type right?)' : ''
+    throw new CoreError(error.code, `${what} is not a securesystemslib JSON key${hint}: ${error.detail}`, { path: error.path, cause: error })
+  }
 }
 
 /** The public key of a key object, keyid recomputed (`format_metadata_to_key`). */

@@ -182,6 +182,8 @@ class Compiled implements CompiledPattern {
   /** Literal pattern (no special characters): plain string equality. */
   private readonly literal: boolean
   private readonly segments: readonly (readonly Token[])[]
+  /** Per segment, its text when it holds only literal characters (searched with `indexOf`). */
+  private readonly literals: readonly (string | undefined)[]
   private readonly hasStar: boolean
   private readonly minLength: number
 
@@ -197,6 +199,9 @@ class Compiled implements CompiledPattern {
       else (segments[segments.length - 1] as Token[]).push(token)
     }
     this.segments = segments
+    this.literals = segments.map((segment) =>
+      segment.every((token) => token.kind === 'char') ? String.fromCodePoint(...segment.map((token) => (token as { cp: number }).cp)) : undefined,
+    )
     this.minLength = segments.reduce((sum, segment) => sum + segment.length, 0)
   }
 
@@ -215,10 +220,20 @@ class Compiled implements CompiledPattern {
     const lastStart = length - last.length
     if (!segmentMatchesAt(first, buffer, 0) || !segmentMatchesAt(last, buffer, lastStart)) return false
     // Middle segments: leftmost occurrence each, within [after first, before last).
+    // Without astral characters, code point offsets are string offsets, and a literal segment
+    // is found by the engine's substring search (sublinear on long names).
+    const bmp = length === name.length
     let position = first.length
     for (let s = 1; s < segments.length - 1; s++) {
       const segment = segments[s] as readonly Token[]
       const limit = lastStart - segment.length
+      const literal = this.literals[s]
+      if (bmp && literal !== undefined) {
+        const found = name.indexOf(literal, position)
+        if (found < 0 || found > limit) return false
+        position = found + segment.length
+        continue
+      }
       let found = -1
       for (let at = position; at <= limit; at++) {
         if (segmentMatchesAt(segment, buffer, at)) {

@@ -5,9 +5,12 @@
  * order, so an eager, parallel run reports exactly what the sequential reference would.
  */
 import { CoreError } from '../errors.ts'
-import { readEnvelope } from '../envelope/read.ts'
+import { parseEnvelope } from '../envelope/read.ts'
+import { rememberSignedBytes } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { verifyEnvelopeSignature, type SignatureStatus } from '../envelope/verify.ts'
+import { compactJsonBytes } from '../json/canonical.ts'
+import { parseJsonBytesWithSpans } from '../json/parse.ts'
 import type { PublicKey } from '../keys/types.ts'
 import type { LinkSource } from './sources.ts'
 
@@ -61,7 +64,7 @@ export async function decodeOne(request: DecodeRequest, source: LinkSource, byte
   if (data === undefined) return { status: 'missing' }
   let envelope: Envelope
   try {
-    envelope = readEnvelope(data, request.path)
+    envelope = readLinkEnvelope(data, request.path)
   } catch (error) {
     return { status: 'error', error: toErrorInfo(error, request.path) }
   }
@@ -71,6 +74,24 @@ export async function decodeOne(request: DecodeRequest, source: LinkSource, byte
   } catch (error) {
     return { status: 'loaded', envelope, signature: { status: 'error', error: toErrorInfo(error, request.path) } }
   }
+}
+
+/**
+ * `readEnvelope`, taking a metablock link's signed bytes straight from the file when they are
+ * its canonical JSON minus whitespace (files written by in-toto are: sorted keys, ASCII), so
+ * the link is not re-serialized to check its signature.
+ */
+export function readLinkEnvelope(data: Uint8Array, file: string): Envelope {
+  const parsed = parseJsonBytesWithSpans(data, { file })
+  const envelope = parseEnvelope(parsed.value, file)
+  if (envelope.format !== 'metablock' || envelope.document.type !== 'link' || !(parsed.value instanceof Map)) return envelope
+  const span = parsed.members.get('signed')
+  const raw = parsed.value.get('signed')
+  // The signatures cover the normalized link: equal to the raw object when it has exactly the normalized members.
+  if (span?.compactIsCanonical && raw instanceof Map && raw.size === envelope.signed.size && [...raw.keys()].every((key) => envelope.signed.has(key))) {
+    rememberSignedBytes(envelope, compactJsonBytes(data, span.start, span.end))
+  }
+  return envelope
 }
 
 /** Decodes on the calling thread, a few files at a time so reads and WebCrypto overlap. */

@@ -24,7 +24,8 @@ export function joinArtifactPath(prefix: string, path: string): string {
   if (path.startsWith('/')) joined = path
   else if (prefix === '' || prefix.endsWith('/')) joined = prefix + path
   else joined = `${prefix}/${path}`
-  return joined.replace(/\\/g, '/')
+  // Most paths have no backslash: skip the regular expression for them (rules run per artifact).
+  return joined.includes('\\') ? joined.replace(/\\/g, '/') : joined
 }
 
 /** Python `!=` on two hash dicts: same algorithms, identical digest strings. */

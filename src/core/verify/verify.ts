@@ -17,6 +17,7 @@ import type { PublicKey } from '../keys/types.ts'
 import type { ArtifactMap, Inspection, Layout, LayoutKey, Link, Named, Step } from '../model/types.ts'
 import { explainRuleFailure } from './explain.ts'
 import { sequentialDecoder, toErrorInfo, type DecodeRequest, type DecodeResult, type ErrorInfo, type LinkDecoder } from './decode.ts'
+import { packedIdentical } from './packed-artifacts.ts'
 import { pythonRepr } from './python-repr.ts'
 import {
   REPORT_VERSION,
@@ -721,6 +722,7 @@ function stringKey(name: string): string {
 }
 
 function artifactsEqual(a: ArtifactMap, b: ArtifactMap): boolean {
+  if (a === b || packedIdentical(a, b)) return true
   if (a.size !== b.size) return false
   for (const [path, hashes] of a) {
     const other = b.get(path)

@@ -1,0 +1,61 @@
+/**
+ * Decode results as messages between threads (Node worker_threads, Web Workers). Links go
+ * with their artifact maps packed (packed-artifacts.ts) and without the metablock's `signed`
+ * object, which the receiver rebuilds from the link: it is the same maps again. Everything
+ * else is plain data that structured cloning keeps. What cloning would change (a layout, or
+ * signature objects with extra members, which may hold values of class types such as
+ * JsonFloat) is not sent: the receiver decodes those few files itself.
+ */
+import type { Envelope } from '../envelope/types.ts'
+import { linkToSigned } from '../model/link.ts'
+import type { Link } from '../model/types.ts'
+import type { DecodeResult } from './decode.ts'
+import { packArtifacts, unpackArtifacts, type PackedArtifacts } from './packed-artifacts.ts'
+
+type LoadedResult = Extract<DecodeResult, { status: 'loaded' }>
+
+export interface PackedLink extends Omit<Link, 'materials' | 'products'> {
+  readonly materials: PackedArtifacts
+  readonly products: PackedArtifacts
+}
+
+export type TransferredResult =
+  | Exclude<DecodeResult, LoadedResult>
+  /** The receiver must decode this file itself. */
+  | { readonly status: 'decode-here' }
+  | {
+      readonly status: 'loaded-link'
+      readonly envelope: Omit<Envelope, 'document' | 'signed'> & { readonly link: PackedLink }
+      readonly signature: LoadedResult['signature']
+    }
+
+const PLAIN_SIGNATURE_MEMBERS = new Set(['keyid', 'sig'])
+
+export function packDecodeResult(result: DecodeResult): TransferredResult {
+  if (result.status !== 'loaded') return result
+  const { envelope } = result
+  if (envelope.document.type !== 'link') return { status: 'decode-here' }
+  for (const signature of envelope.signatures) {
+    for (const key of signature.json.keys()) if (!PLAIN_SIGNATURE_MEMBERS.has(key)) return { status: 'decode-here' }
+  }
+  const { document, ...rest } = envelope
+  const withoutSigned = { ...rest } as Record<string, unknown>
+  delete withoutSigned.signed
+  const link = document.link
+  return {
+    status: 'loaded-link',
+    envelope: { ...(withoutSigned as Omit<Envelope, 'document' | 'signed'>), link: { ...link, materials: packArtifacts(link.materials), products: packArtifacts(link.products) } },
+    signature: result.signature,
+  }
+}
+
+/** The decode result a transferred one stands for; `undefined` for `decode-here`. */
+export function unpackDecodeResult(transferred: TransferredResult): DecodeResult | undefined {
+  if (transferred.status === 'decode-here') return undefined
+  if (transferred.status !== 'loaded-link') return transferred
+  const { link: packed, ...rest } = transferred.envelope
+  const link: Link = { ...packed, materials: unpackArtifacts(packed.materials), products: unpackArtifacts(packed.products) }
+  const document = { type: 'link' as const, link }
+  const envelope = (rest.format === 'metablock' ? { ...rest, document, signed: linkToSigned(link) } : { ...rest, document }) as Envelope
+  return transferred.signature === undefined ? { status: 'loaded', envelope } : { status: 'loaded', envelope, signature: transferred.signature }
+}
