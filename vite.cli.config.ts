@@ -10,7 +10,8 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     rolldownOptions: {
-      input: { 'layout-studio': 'src/cli/main.ts' },
+      // decode-worker: the link decoding thread, spawned by src/cli/decode-pool.ts from beside the entry.
+      input: { 'layout-studio': 'src/cli/main.ts', 'decode-worker': 'src/cli/decode-worker.ts' },
       output: { entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     },
   },

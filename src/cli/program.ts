@@ -4,7 +4,13 @@
  */
 import { Command, CommanderError } from 'commander'
 import { CoreError } from '../core/errors.ts'
+import { registerCheck } from './commands/check.ts'
+import { registerKeygen } from './commands/keygen.ts'
+import { registerRecord } from './commands/record.ts'
+import { registerRun } from './commands/run.ts'
+import { registerSign } from './commands/sign.ts'
 import { registerVerify } from './commands/verify.ts'
+import { CommandFailure } from './failure.ts'
 import { UsageError } from './usage.ts'
 import { VERSION } from './version.ts'
 
@@ -17,7 +23,16 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerVerify(program)
-  for (const command of program.commands) command.exitOverride().showHelpAfterError()
+  registerSign(program)
+  registerKeygen(program)
+  registerRun(program)
+  registerRecord(program)
+  registerCheck(program)
+  const configure = (command: Command): void => {
+    command.exitOverride().showHelpAfterError()
+    command.commands.forEach(configure)
+  }
+  program.commands.forEach(configure)
   return program
 }
 
@@ -33,7 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`layout-studio: ${error.message}\n`)
       return 2
     }
-    if (error instanceof CoreError) {
+    if (error instanceof CoreError || error instanceof CommandFailure) {
       process.stderr.write(`layout-studio: ${error.message}\n`)
       return 1
     }

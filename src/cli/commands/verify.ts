@@ -4,10 +4,12 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { importPublicKey, importVerifyKeyFile } from '../../core/keys/import.ts'
+import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import type { PublicKey } from '../../core/keys/types.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
+import { loadPublicKeyFile } from '../key-files.ts'
+import { DecodePool } from '../decode-pool.ts'
 import { DirectoryLinkSource } from '../node-fs.ts'
 import { renderReport } from '../report-text.ts'
 import { UsageError, collect } from '../usage.ts'
@@ -57,13 +59,16 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
   const layoutBytes = await readFile(flags.layout).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read the layout '${flags.layout}': ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
   })
+  // Big bundles decode their links on worker threads (small ones stay on this thread).
+  const decoder = new DecodePool()
   const report = await verifyLayoutFile(layoutBytes, flags.layout, {
     layoutKeys: keys,
     links: new DirectoryLinkSource(flags.linkDir),
     inspections: new SubprocessInspectionRunner({ timeoutSeconds: timeout }),
     parameters,
+    decoder,
     onProgress: flags.quiet || flags.format === 'json' ? undefined : progressReporter(),
-  })
+  }).finally(() => decoder.close())
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else if (!flags.quiet) {
     const text = renderReport(report, { verbose: flags.verbose })
@@ -86,7 +91,8 @@ async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
     keys.set(key.keyid, key)
   }
   for (const file of current) {
-    const key = importPublicKey(await readText(file), { file })
+    // Shared with `sign --verify`: an ECDSA PEM key gets the keyid `keygen` printed for it.
+    const key = await loadPublicKeyFile(file, undefined)
     keys.set(key.keyid, key)
   }
   // Like the reference, keys are collected by keyid: the same key given twice counts once.

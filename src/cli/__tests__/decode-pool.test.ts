@@ -1,0 +1,107 @@
+/**
+ * The worker-thread decoder gives exactly what the sequential one gives: on every link file of
+ * every reference vector (with and without the key that must have signed it), and for whole
+ * verifications, whose reports must be identical.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { importVerifyKeyFile } from '../../core/keys/import.ts'
+import { JsonFloat } from '../../core/json/value.ts'
+import { sequentialDecoder, type DecodeRequest, type LinkDecoder } from '../../core/verify/decode.ts'
+import { verifyLayoutFile } from '../../core/verify/verify.ts'
+import { readLinkEnvelope } from '../../core/verify/decode.ts'
+import { DecodePool } from '../decode-pool.ts'
+import { SubprocessInspectionRunner } from '../inspection-runner.ts'
+import { DirectoryLinkSource } from '../node-fs.ts'
+import { freshCopy, loadVectors } from './vectors.ts'
+
+const vectors = loadVectors()
+// minParallelBytes 0: use the workers even for the vectors' small files.
+const pool = new DecodePool({ threads: 2, minParallelBytes: 0 })
+afterAll(() => pool.close())
+
+/** A deep, comparable copy: Maps (packed ones included) as entry lists, bytes as arrays. */
+function snapshot(value: unknown): unknown {
+  if (value instanceof Map) return { map: [...value.entries()].map(([k, v]) => [k, snapshot(v)]) }
+  if (Array.isArray(value)) return value.map(snapshot)
+  if (typeof value === 'bigint') return { bigint: value.toString() }
+  if (value instanceof Uint8Array) return { bytes: [...value] }
+  if (value instanceof JsonFloat) return { float: value.lexeme }
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, snapshot(v)]))
+  return value
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? filesUnder(path) : [path]
+  })
+}
+
+describe('DecodePool', () => {
+  it('decodes every vector link file exactly as sequentialDecoder does', async () => {
+    let compared = 0
+    for (const vector of vectors) {
+      const linksDir = join(vector.dir, 'links')
+      const keys = vector.layoutKeys.map((path, index) => {
+        const file = resolve(vector.dir, 'work', path)
+        return importVerifyKeyFile(readFileSync(file, 'utf8'), vector.keyTypes[index] ?? 'rsa', file)
+      })
+      const paths = filesUnder(linksDir).map((file) => relative(linksDir, file))
+      // Each file without a key, with the owner key (usually the wrong one), and one that does not exist.
+      const requests: DecodeRequest[] = [...paths.map((path) => ({ path })), ...paths.flatMap((path) => keys.map((key) => ({ path, key }))), { path: 'missing.link' }]
+      const source = new DirectoryLinkSource(linksDir)
+      const [expected, actual] = await Promise.all([sequentialDecoder.decode(requests, source), pool.decode(requests, source)])
+      expect(snapshot(actual), vector.name).toEqual(snapshot(expected))
+      compared += requests.length
+    }
+    expect(compared).toBeGreaterThan(100)
+  })
+
+  it('sends links packed, and they read back as the same maps', async () => {
+    const vector = vectors.find((v) => v.expected.verdict === 'pass' && filesUnder(join(v.dir, 'links')).length > 0)!
+    const linksDir = join(vector.dir, 'links')
+    const path = relative(linksDir, filesUnder(linksDir)[0]!)
+    const [result] = await pool.decode([{ path }, { path }], new DirectoryLinkSource(linksDir))
+    expect(result?.status).toBe('loaded')
+    const envelope = result!.status === 'loaded' ? result!.envelope : undefined
+    const direct = readLinkEnvelope(readFileSync(join(linksDir, path)), path)
+    expect(envelope?.document.type).toBe('link')
+    if (envelope?.document.type !== 'link' || direct.document.type !== 'link') return
+    expect(envelope.document.link.materials.constructor.name).toBe('PackedArtifactMap')
+    expect(snapshot(envelope.document.link)).toEqual(snapshot(direct.document.link))
+    for (const [artifact, hashes] of direct.document.link.products) expect(snapshot(envelope.document.link.products.get(artifact))).toEqual(snapshot(hashes))
+  })
+
+  const reportOf = async (vectorIndex: number, decoder: LinkDecoder) => {
+    const vector = vectors[vectorIndex]!
+    const copy = freshCopy(vector)
+    try {
+      const keys = vector.layoutKeys.map((path, index) => {
+        const file = resolve(copy.work, path)
+        return importVerifyKeyFile(readFileSync(file, 'utf8'), vector.keyTypes[index] ?? 'rsa', file)
+      })
+      const parameters = vector.expected.runner === 'api' && vector.expected.substitution_parameters ? new Map(Object.entries(vector.expected.substitution_parameters)) : undefined
+      const report = await verifyLayoutFile(readFileSync(join(copy.root, 'layout', 'root.layout')), 'root.layout', {
+        layoutKeys: keys,
+        links: new DirectoryLinkSource(join(copy.root, 'links')),
+        inspections: new SubprocessInspectionRunner({ cwd: copy.work }),
+        parameters,
+        decoder,
+        now: new Date('2030-01-01T00:00:00Z'),
+      })
+      return { ...report, timings: {} }
+    } finally {
+      copy.dispose()
+    }
+  }
+
+  it('gives identical verification reports on every vector', async () => {
+    for (const [index, vector] of vectors.entries()) {
+      const sequential = await reportOf(index, sequentialDecoder)
+      const parallel = await reportOf(index, pool)
+      expect(parallel, vector.name).toEqual(sequential)
+    }
+  }, 60_000)
+})

@@ -1,0 +1,140 @@
+/**
+ * `layout-studio sign`: sign a layout or link (in-toto-sign's flags and exit codes), or with
+ * `--verify` check that every given key signed it.
+ *
+ * Exit codes as in-toto-sign 1.3.1: 0 success; 1 a signature is missing or invalid
+ * (`--verify`); 2 anything else (usage, unreadable file or key, signing error).
+ */
+import { writeFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { addSignatures, createEnvelope, serializeEnvelope } from '../../core/envelope/sign.ts'
+import { verifyEnvelopeSignature } from '../../core/envelope/verify.ts'
+import type { Envelope } from '../../core/envelope/types.ts'
+import { CoreError } from '../../core/errors.ts'
+import type { JsonValue } from '../../core/json/value.ts'
+import type { PrivateKey, PublicKey } from '../../core/keys/types.ts'
+import { lintLayout } from '../../core/lint/lint.ts'
+import { linkFileName, pythonStr } from '../../core/model/names.ts'
+import { readDocumentFile } from '../documents.ts'
+import { keyTypesFor, loadPublicKeyFile, loadSigningKey } from '../key-files.ts'
+import { UsageError } from '../usage.ts'
+
+interface SignFlags {
+  file: string
+  key?: string[]
+  keyType?: string[]
+  output?: string
+  append?: boolean
+  dsse?: boolean
+  password?: string
+  prompt?: boolean
+  verify?: boolean
+  gpg?: string[] | boolean
+  quiet?: boolean
+}
+
+const HELP = `
+Without -o, a layout is written back to FILE and a link to '<name>.<keyid prefix>.link'.
+Keys are recognized by their content: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) and
+securesystemslib JSON key files. -t is accepted as in in-toto-sign (one type per key) and then
+requires that kind of key. A DSSE file stays DSSE; --dsse turns a metablock into DSSE.
+
+Exit codes (as in-toto-sign): 0 signed / all signatures valid, 1 a signature is missing or
+invalid (--verify), 2 any other error.`
+
+export function registerSign(program: Command): void {
+  program
+    .command('sign')
+    .description('sign a layout or link file, or check its signatures with --verify')
+    .requiredOption('-f, --file <path>', 'the link or layout file to sign or verify')
+    .option('-k, --key <paths...>', 'private keys to sign with (public keys with --verify)')
+    .option('-t, --key-type <types...>', 'the type of each key: rsa, ed25519 or ecdsa (optional; checked against the key)')
+    .option('-o, --output <path>', 'where to write the signed file')
+    .option('-a, --append', 'add signatures instead of replacing the existing ones (layouts only)')
+    .option('--dsse', 'write a DSSE envelope (in-toto 2.x) instead of a metablock')
+    .option('--password <password>', 'password of encrypted private keys')
+    .option('-p, --prompt', 'ask for the password of encrypted private keys')
+    .option('--verify', 'check that every key given with -k signed the file')
+    .option('-g, --gpg [keyids...]', 'GPG keys (not supported)')
+    .option('-q, --quiet', 'print nothing')
+    .addHelpText('after', HELP)
+    .action(async (flags: SignFlags) => {
+      process.exitCode = await signCommand(flags)
+    })
+}
+
+async function signCommand(flags: SignFlags): Promise<number> {
+  if (flags.gpg !== undefined) throw new UsageError('GPG keys are not supported by layout-studio; use PEM or securesystemslib keys')
+  const keys = flags.key ?? []
+  if (keys.length === 0) throw new UsageError('give the keys with -k/--key')
+  if (flags.verify && (flags.append || flags.output !== undefined || flags.dsse)) {
+    throw new UsageError("conflicting arguments: don't give --append, --output or --dsse when verifying signatures")
+  }
+  const types = keyTypesFor(flags.keyType, keys)
+  try {
+    const loaded = await readDocumentFile(flags.file, flags.verify ? 'file to verify' : 'file to sign')
+    const envelope = loaded.envelope
+    if (envelope.document.type === 'link') {
+      if (keys.length > 1) throw new UsageError('a link is signed by the one functionary who carried out the step (and named after its key): give one key')
+      if (flags.append) throw new UsageError('a link is signed by the one functionary who carried out the step: --append is for layouts')
+    }
+    if (flags.verify) {
+      const publicKeys = await Promise.all(keys.map((file, index) => loadPublicKeyFile(file, types[index])))
+      return await verifySignatures(envelope, publicKeys, keys, flags)
+    }
+    const signers: PrivateKey[] = []
+    for (const [index, file] of keys.entries()) signers.push(await loadSigningKey(file, types[index], { password: flags.password, prompt: flags.prompt === true || process.stdin.isTTY }))
+    const signed = await sign(envelope, signers, flags)
+    const output = flags.output ?? defaultOutput(flags.file, signed, signers[0] as PrivateKey)
+    await writeFile(output, serializeEnvelope(signed)).catch((error: Error) => {
+      throw new UsageError(`cannot write '${output}': ${error.message}`)
+    })
+    if (!flags.quiet) {
+      for (const path of loaded.ignored) process.stderr.write(`warning: ${flags.file}: ${path}: unknown member dropped (the reference does not sign it)\n`)
+      if (envelope.document.type === 'layout') {
+        const errors = lintLayout(envelope.document.layout).filter((finding) => finding.severity === 'error')
+        if (errors.length > 0) process.stderr.write(`warning: the layout has ${errors.length} error(s) that keep it from verifying as intended; see 'layout-studio check ${output}'\n`)
+      }
+      const ids = signers.map((signer) => signer.publicKey.keyid.slice(0, 8)).join(', ')
+      process.stdout.write(`signed ${flags.file} with ${ids}; wrote ${output}\n`)
+    }
+    return 0
+  } catch (error) {
+    // in-toto-sign exits 2 on every error that is not a failed signature check.
+    if (error instanceof CoreError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+async function sign(envelope: Envelope, signers: readonly PrivateKey[], flags: SignFlags): Promise<Envelope> {
+  if (flags.dsse && envelope.format === 'metablock') {
+    if (flags.append && envelope.signatures.length > 0) {
+      throw new UsageError('cannot --append to metablock signatures while converting to DSSE (they sign different bytes); sign without --append')
+    }
+    return addSignatures(createEnvelope(envelope.document, 'dsse'), signers, { replace: true })
+  }
+  return addSignatures(envelope, signers, { replace: !flags.append })
+}
+
+/** in-toto-sign: a layout goes back to its file, a link to `<name>.<keyid prefix>.link`. */
+function defaultOutput(file: string, envelope: Envelope, signer: PrivateKey): string {
+  if (envelope.document.type === 'layout') return file
+  const name: JsonValue = envelope.document.link.name
+  if (name instanceof Map || Array.isArray(name)) throw new UsageError(`the link's name is not a string, so it cannot name the output file: give -o`)
+  return linkFileName(pythonStr(name), signer.publicKey.keyid)
+}
+
+async function verifySignatures(envelope: Envelope, keys: readonly PublicKey[], files: readonly string[], flags: SignFlags): Promise<number> {
+  let failed = 0
+  for (const [index, key] of keys.entries()) {
+    const status = await verifyEnvelopeSignature(envelope, key)
+    const line = `${files[index]} (keyid ${key.keyid.slice(0, 8)}): ${status === 'valid' ? 'valid signature' : status === 'missing' ? 'no signature by this key' : 'INVALID signature'}`
+    if (status !== 'valid') failed++
+    if (!flags.quiet) (status === 'valid' ? process.stdout : process.stderr).write(`${line}\n`)
+  }
+  if (!flags.quiet) {
+    if (failed === 0) process.stdout.write(`${flags.file}: all ${keys.length} signature(s) valid\n`)
+    else process.stderr.write(`${flags.file}: signature verification failed for ${failed} of ${keys.length} key(s)\n`)
+  }
+  return failed === 0 ? 0 : 1
+}

@@ -1,0 +1,136 @@
+/**
+ * Link decoding on worker threads: reading, parsing, canonicalizing and signature checks of
+ * link files run in parallel (decode-worker.ts), behind the core's `LinkDecoder` interface,
+ * with results identical to `sequentialDecoder`. Small bundles are decoded on the calling
+ * thread: starting workers costs more than it saves below a few megabytes of links.
+ */
+import { stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { isAbsolute, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { decodeOne, sequentialDecoder, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
+import { unpackDecodeResult } from '../core/verify/decode-transfer.ts'
+import type { LinkSource } from '../core/verify/sources.ts'
+import type { WorkerRequest, WorkerResponse } from './decode-worker.ts'
+import { DirectoryLinkSource } from './node-fs.ts'
+
+export interface DecodePoolOptions {
+  /** Worker threads at most (default: the available parallelism, at most 4). */
+  readonly threads?: number
+  /** Below this many bytes of links in one call, decode on the calling thread (default 4 MiB). */
+  readonly minParallelBytes?: number
+}
+
+const DEFAULT_MIN_PARALLEL_BYTES = 4 * 1024 * 1024
+/** Requests in flight per worker, so a worker never waits for its next file. */
+const IN_FLIGHT = 2
+
+export class DecodePool implements LinkDecoder {
+  private readonly threads: number
+  private readonly minParallelBytes: number
+  private workers: Worker[] = []
+
+  constructor(options: DecodePoolOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4))
+    this.minParallelBytes = options.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES
+  }
+
+  async decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal): Promise<DecodeResult[]> {
+    if (!(source instanceof DirectoryLinkSource) || requests.length < 2 || (await totalBytes(requests, source)) < this.minParallelBytes) {
+      return sequentialDecoder.decode(requests, source, signal)
+    }
+    const workers = this.start(Math.min(this.threads, requests.length))
+    const results: DecodeResult[] = new Array(requests.length)
+    const local: number[] = []
+    await new Promise<void>((resolve, reject) => {
+      let next = 0
+      let pending = requests.length
+      const cleanup: Array<() => void> = []
+      const finish = (error?: unknown) => {
+        for (const undo of cleanup) undo()
+        if (error === undefined) return resolve()
+        // Workers may still hold requests of the failed call: start afresh next time.
+        void this.close()
+        reject(error)
+      }
+      const send = (worker: Worker) => {
+        if (next >= requests.length) return
+        const id = next++
+        const request = requests[id] as DecodeRequest
+        worker.postMessage({ id, directory: source.directory, maxBytes: source.maxBytes, path: request.path, key: request.key } satisfies WorkerRequest)
+      }
+      for (const worker of workers) {
+        const onMessage = ({ id, result }: WorkerResponse) => {
+          const unpacked = unpackDecodeResult(result)
+          if (unpacked === undefined) local.push(id)
+          else results[id] = unpacked
+          if (--pending === 0) finish()
+          else send(worker)
+        }
+        const onError = (error: unknown) => finish(error)
+        const onExit = (code: number) => finish(new Error(`a link decoding thread stopped unexpectedly (exit code ${code})`))
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit)
+        cleanup.push(() => worker.off('message', onMessage).off('error', onError).off('exit', onExit))
+        for (let i = 0; i < IN_FLIGHT; i++) send(worker)
+      }
+      if (signal) {
+        const onAbort = () => finish(signal.reason)
+        signal.addEventListener('abort', onAbort, { once: true })
+        cleanup.push(() => signal.removeEventListener('abort', onAbort))
+      }
+    })
+    // Files whose decoded form does not survive a thread crossing (layouts, unusual signatures).
+    for (const id of local) results[id] = await decodeOne(requests[id] as DecodeRequest, source)
+    return results
+  }
+
+  /** Stops the worker threads; the pool starts new ones if used again. */
+  async close(): Promise<void> {
+    const workers = this.workers
+    this.workers = []
+    await Promise.all(workers.map((worker) => worker.terminate()))
+  }
+
+  private start(count: number): Worker[] {
+    while (this.workers.length < count) {
+      const worker = spawnWorker()
+      // Idle workers must not keep the process alive.
+      worker.unref()
+      this.workers.push(worker)
+    }
+    return this.workers.slice(0, count)
+  }
+}
+
+async function totalBytes(requests: readonly DecodeRequest[], source: DirectoryLinkSource): Promise<number> {
+  const sizes = await Promise.all(
+    requests.map((request) =>
+      stat(isAbsolute(request.path) ? request.path : join(source.directory, request.path)).then(
+        (info) => (info.isFile() ? info.size : 0),
+        () => 0,
+      ),
+    ),
+  )
+  return sizes.reduce((sum, size) => sum + size, 0)
+}
+
+/**
+ * The built CLI ships decode-worker.mjs beside its entry (vite.cli.config.ts); from the
+ * TypeScript sources (tsx, vitest) the worker is the .ts file, loaded through tsx.
+ */
+function spawnWorker(): Worker {
+  const here = import.meta.url
+  if (here.endsWith('.ts')) {
+    const tsx = import.meta.resolve('tsx/esm/api')
+    const entry = new URL('./decode-worker.ts', here).href
+    const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}) })`
+    return new Worker(bootstrap, { eval: true })
+  }
+  for (const candidate of ['./decode-worker.mjs', '../decode-worker.mjs']) {
+    const file = fileURLToPath(new URL(candidate, here))
+    if (existsSync(file)) return new Worker(file)
+  }
+  throw new Error(`decode-worker.mjs is missing beside ${fileURLToPath(here)}: rebuild the CLI (npm run build:cli)`)
+}

@@ -1,0 +1,80 @@
+/**
+ * Loading key files given on the command line: private keys to sign with (asking for a
+ * password when the key is encrypted and the caller allows it) and public keys to check
+ * signatures with. Formats are recognized from the content (PEM PKCS#8/PKCS#1/SEC1, encrypted
+ * PKCS#8, securesystemslib JSON); `-t/--key-type` is accepted as in in-toto's tools and then
+ * requires that kind of key.
+ */
+import { readFile } from 'node:fs/promises'
+import { importPrivateKey, importPublicKey, PasswordRequiredError } from '../core/keys/import.ts'
+import { publicKeyFor } from '../core/keys/public-key.ts'
+import { loadPublicKeyPem } from '../core/keys/spki.ts'
+import type { KeyAlgorithm, PrivateKey, PublicKey } from '../core/keys/types.ts'
+import { askPassword } from './password.ts'
+import { UsageError } from './usage.ts'
+
+export const KEY_TYPES: readonly KeyAlgorithm[] = ['rsa', 'ed25519', 'ecdsa']
+
+/** Reads a file named on the command line; a missing or unreadable file is a usage error naming it. */
+export async function readInputFile(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message
+    throw new UsageError(`cannot read the ${what} '${file}': ${reason}`)
+  }
+}
+
+/** One key type per key file (`-t` given once per `-k`), or none; each must be rsa, ed25519 or ecdsa. */
+export function keyTypesFor(types: readonly string[] | undefined, files: readonly string[]): (KeyAlgorithm | undefined)[] {
+  if (types === undefined || types.length === 0) return files.map(() => undefined)
+  if (types.length !== files.length) {
+    throw new UsageError(`-t/--key-type names ${types.length} type(s) for ${files.length} key file(s); give one per key`)
+  }
+  return types.map(parseKeyType)
+}
+
+export function parseKeyType(type: string): KeyAlgorithm {
+  if (!(KEY_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown key type '${type}' (rsa, ed25519 or ecdsa)`)
+  return type as KeyAlgorithm
+}
+
+export interface PasswordChoice {
+  /** A password given on the command line. */
+  readonly password?: string
+  /** Ask on the terminal when a key turns out to be encrypted (otherwise that is an error). */
+  readonly prompt: boolean
+}
+
+/**
+ * A private key to sign with. An encrypted key without a password is asked for when
+ * `prompt` is set; an empty answer means "no password", as in securesystemslib.
+ */
+export async function loadSigningKey(file: string, keyType: KeyAlgorithm | undefined, choice: PasswordChoice): Promise<PrivateKey> {
+  const bytes = await readInputFile(file, 'key file')
+  try {
+    return await importPrivateKey(bytes, { file, keyType, password: choice.password })
+  } catch (error) {
+    if (!(error instanceof PasswordRequiredError) || choice.password !== undefined) throw error
+    if (!choice.prompt) {
+      throw new UsageError(`the key '${file}' is encrypted: give its password with --password, or ask for it with the prompt option`)
+    }
+    const password = await askPassword(`Enter the password for '${file}': `)
+    return importPrivateKey(bytes, { file, keyType, password })
+  }
+}
+
+/**
+ * A public key to check signatures with, from SPKI/PKCS#1 PEM or a securesystemslib JSON key
+ * file. An ECDSA PEM key gets the keyid securesystemslib gives the key when it generates it
+ * or reads it from its JSON files (the PEM text with its final newline): that is the keyid
+ * `keygen` prints and `sign` and `run` put on signatures, so a key pair has one keyid.
+ */
+export async function loadPublicKeyFile(file: string, keyType: KeyAlgorithm | undefined): Promise<PublicKey> {
+  const text = (await readInputFile(file, 'key file')).toString('utf8')
+  const key = importPublicKey(text, { file, keyType })
+  if (key.keytype !== 'ecdsa' || text.trim().startsWith('{')) return key
+  const material = loadPublicKeyPem(key.public, file)
+  return material.type === 'ecdsa' ? publicKeyFor(material, key.scheme) : key
+}
