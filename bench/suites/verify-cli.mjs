@@ -1,0 +1,148 @@
+/**
+ * `layout-studio verify` (the built CLI) against the reference `in-toto-verify` on the same
+ * synthetic bundles, in the same run: paired, interleaved runs (reference, ours, reference,
+ * ours, …), both verdicts checked to be PASS, medians of wall time and peak RSS.
+ *
+ * Cells are steps × artifacts per link × threshold (functionaries per step). The S10/T1 cells
+ * form a series over the number of artifacts (1k, 5k, 10k, 20k) to show how cost grows; the
+ * suite fits time = a + b·artifacts to it and prints the fit. Bundles are generated once with
+ * bench/lib/make-bundle.ts (Layout Studio's core) and cached in the suite's work directory.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const FULL = [
+  { steps: 5, artifacts: 1000, threshold: 1 },
+  { steps: 10, artifacts: 1000, threshold: 1, series: true },
+  { steps: 10, artifacts: 5000, threshold: 1, series: true },
+  { steps: 10, artifacts: 10000, threshold: 1, series: true },
+  { steps: 10, artifacts: 20000, threshold: 1, series: true },
+  { steps: 20, artifacts: 10000, threshold: 3 },
+]
+const QUICK = [
+  { steps: 5, artifacts: 1000, threshold: 1, series: true },
+  { steps: 5, artifacts: 5000, threshold: 1, series: true },
+]
+/** Bump when make-bundle.ts changes what it writes, so cached bundles are rebuilt. */
+const BUNDLE_VERSION = 1
+
+function cellName(cell) {
+  return `S${cell.steps} A${cell.artifacts} T${cell.threshold}`
+}
+
+function ensureCli(ctx) {
+  const built = join(ctx.root, 'dist-cli', 'layout-studio.mjs')
+  if (existsSync(built)) return built
+  ctx.log('dist-cli is missing: running npm run build:cli')
+  const result = spawnSync('npm', ['run', 'build:cli'], { cwd: ctx.root, stdio: ['ignore', 'inherit', 'inherit'] })
+  if (result.status !== 0 || !existsSync(built)) throw new Error('npm run build:cli failed')
+  return built
+}
+
+function ensureBundle(ctx, cell) {
+  const dir = join(ctx.workDir, `v${BUNDLE_VERSION}-s${cell.steps}-a${cell.artifacts}-t${cell.threshold}`)
+  const meta = join(dir, 'bundle.json')
+  if (!existsSync(meta)) {
+    ctx.log(`generating ${cellName(cell)} in ${dir}`)
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ctx.root, 'bench/lib/make-bundle.ts'), dir, '--steps', String(cell.steps), '--artifacts', String(cell.artifacts), '--threshold', String(cell.threshold)],
+      { cwd: ctx.root, stdio: ['ignore', 'ignore', 'inherit'] },
+    )
+    if (result.status !== 0) throw new Error(`generating ${cellName(cell)} failed`)
+  }
+  return { dir, bundle: JSON.parse(readFileSync(meta, 'utf8')) }
+}
+
+function checkPass(tool, cell, run) {
+  if (run.code !== 0) {
+    throw new Error(`${tool} did not pass ${cellName(cell)} (exit ${run.code}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`)
+  }
+  if (!/PASS/.test(run.stdout + run.stderr) && tool === 'layout-studio') throw new Error(`layout-studio printed no PASS verdict for ${cellName(cell)}`)
+}
+
+/** Least-squares fit y = a + b·x, with R². */
+function linearFit(points) {
+  const n = points.length
+  const mx = points.reduce((s, p) => s + p.x, 0) / n
+  const my = points.reduce((s, p) => s + p.y, 0) / n
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0)
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0)
+  const b = sxy / sxx
+  const a = my - b * mx
+  const ssTot = points.reduce((s, p) => s + (p.y - my) ** 2, 0)
+  const ssRes = points.reduce((s, p) => s + (p.y - (a + b * p.x)) ** 2, 0)
+  return { a, b, r2: ssTot === 0 ? 1 : 1 - ssRes / ssTot }
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(2)
+const mib = (kib) => (kib === undefined ? 'n/a' : (kib / 1024).toFixed(0))
+
+export default async function verifyCli(ctx) {
+  const cli = ensureCli(ctx)
+  const reference = spawnSync('in-toto-verify', ['--version'], { encoding: 'utf8' })
+  if (reference.error) throw new Error('in-toto-verify is not installed (Debian: apt-get install in-toto)')
+  const cells = ctx.quick ? QUICK : FULL
+  const rows = []
+  const data = []
+  for (const cell of cells) {
+    const { dir, bundle } = ensureBundle(ctx, cell)
+    const argv = bundle.verify
+    const ours = []
+    const theirs = []
+    for (let i = 0; i < ctx.repeat; i++) {
+      ctx.log(`${cellName(cell)}: run ${i + 1}/${ctx.repeat}`)
+      const ref = await ctx.measure('in-toto-verify', argv, { cwd: dir })
+      checkPass('in-toto-verify', cell, ref)
+      theirs.push(ref)
+      const run = await ctx.measure(process.execPath, [cli, 'verify', ...argv], { cwd: dir })
+      checkPass('layout-studio', cell, run)
+      ours.push(run)
+    }
+    const ratios = ours.map((run, i) => theirs[i].wallMs / run.wallMs)
+    const result = {
+      ...cell,
+      links: bundle.links,
+      linkMB: bundle.linkBytes / 1e6,
+      referenceMs: ctx.median(theirs.map((r) => r.wallMs)),
+      oursMs: ctx.median(ours.map((r) => r.wallMs)),
+      ratio: ctx.median(ratios),
+      referenceRssKiB: ctx.median(theirs.map((r) => r.peakRssKiB)),
+      oursRssKiB: ctx.median(ours.map((r) => r.peakRssKiB)),
+      runs: { referenceMs: theirs.map((r) => Math.round(r.wallMs)), oursMs: ours.map((r) => Math.round(r.wallMs)) },
+    }
+    data.push(result)
+    rows.push([
+      cellName(cell),
+      bundle.links,
+      result.linkMB.toFixed(1),
+      seconds(result.referenceMs),
+      seconds(result.oursMs),
+      `${result.ratio.toFixed(1)}×`,
+      mib(result.referenceRssKiB),
+      mib(result.oursRssKiB),
+    ])
+  }
+
+  const notes = [
+    `Wall time: medians of ${ctx.repeat} paired, interleaved whole-process runs per cell (both verdicts PASS); ratio = median of the per-pair ratios (reference ÷ layout-studio).`,
+  ]
+  const series = data.filter((d) => cells.find((c) => c.steps === d.steps && c.artifacts === d.artifacts && c.threshold === d.threshold)?.series)
+  if (series.length >= 3) {
+    const ours = linearFit(series.map((d) => ({ x: d.artifacts, y: d.oursMs })))
+    const ref = linearFit(series.map((d) => ({ x: d.artifacts, y: d.referenceMs })))
+    const perK = series.map((d) => `${d.artifacts / 1000}k: ${((d.oursMs - ours.a) / (d.artifacts / 1000)).toFixed(1)}`)
+    notes.push(
+      `Growth over artifacts per link (S${series[0].steps} T${series[0].threshold}): layout-studio ${ours.a.toFixed(0)} ms + ${(ours.b * 1000).toFixed(1)} ms per 1k artifacts (R² = ${ours.r2.toFixed(3)}); in-toto-verify ${ref.a.toFixed(0)} ms + ${(ref.b * 1000).toFixed(1)} ms per 1k (R² = ${ref.r2.toFixed(3)}).`,
+      `layout-studio ms per 1k artifacts above the fitted start-up cost: ${perK.join(', ')}.`,
+    )
+  }
+  return {
+    title: 'verify: layout-studio vs in-toto-verify',
+    columns: ['bundle (steps × artifacts × threshold)', 'links', 'link MB', 'in-toto-verify s', 'layout-studio s', 'ratio', 'in-toto-verify MiB', 'layout-studio MiB'],
+    rows,
+    notes,
+    data,
+  }
+}
