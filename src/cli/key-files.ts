@@ -7,8 +7,6 @@
  */
 import { readFile } from 'node:fs/promises'
 import { importPrivateKey, importPublicKey, PasswordRequiredError } from '../core/keys/import.ts'
-import { publicKeyFor } from '../core/keys/public-key.ts'
-import { loadPublicKeyPem } from '../core/keys/spki.ts'
 import type { KeyAlgorithm, PrivateKey, PublicKey } from '../core/keys/types.ts'
 import { askPassword } from './password.ts'
 import { UsageError } from './usage.ts'
@@ -67,14 +65,9 @@ export async function loadSigningKey(file: string, keyType: KeyAlgorithm | undef
 
 /**
  * A public key to check signatures with, from SPKI/PKCS#1 PEM or a securesystemslib JSON key
- * file. An ECDSA PEM key gets the keyid securesystemslib gives the key when it generates it
- * or reads it from its JSON files (the PEM text with its final newline): that is the keyid
- * `keygen` prints and `sign` and `run` put on signatures, so a key pair has one keyid.
+ * file (an ECDSA PEM key gets the keyid its private key signs with: see importPublicKey).
  */
 export async function loadPublicKeyFile(file: string, keyType: KeyAlgorithm | undefined): Promise<PublicKey> {
   const text = (await readInputFile(file, 'key file')).toString('utf8')
-  const key = importPublicKey(text, { file, keyType })
-  if (key.keytype !== 'ecdsa' || text.trim().startsWith('{')) return key
-  const material = loadPublicKeyPem(key.public, file)
-  return material.type === 'ecdsa' ? publicKeyFor(material, key.scheme) : key
+  return importPublicKey(text, { file, keyType })
 }

@@ -54,9 +54,10 @@ export interface ImportPublicKeyOptions {
  * `BEGIN RSA PUBLIC KEY`, a securesystemslib JSON key file (public or private; the public part
  * is taken and the keyid recomputed), or 64 hex digits (an ed25519 public key).
  *
- * For SPKI PEM, `public` is the text from `-----BEGIN PUBLIC KEY-----` through
+ * For RSA SPKI PEM, `public` is the text from `-----BEGIN PUBLIC KEY-----` through
  * `-----END PUBLIC KEY-----` verbatim with `\r\n`→`\n` (securesystemslib
- * `import_rsakey_from_public_pem` / `import_ecdsakey_from_public_pem`); Ed25519 SPKI becomes hex.
+ * `import_rsakey_from_public_pem`); ECDSA SPKI PEM is re-serialized as securesystemslib generates
+ * it (see below); Ed25519 SPKI becomes hex.
  */
 export function importPublicKey(text: string, options: ImportPublicKeyOptions = {}): PublicKey {
   try {
@@ -83,12 +84,18 @@ function readPublicKey(text: string, options: ImportPublicKeyOptions): PublicKey
     switch (parsed.type) {
       case 'ed25519':
         return publicKeyFor(parsed)
-      case 'rsa':
-      case 'ecdsa': {
-        const scheme = options.scheme ?? (parsed.type === 'rsa' ? 'rsassa-pss-sha256' : 'ecdsa-sha2-nistp256')
+      case 'rsa': {
+        const scheme = options.scheme ?? 'rsassa-pss-sha256'
         signatureSchemeOf(parsed.type, scheme)
         return Object.freeze({ keyid: computeKeyId(parsed.type, scheme, normalized), keytype: parsed.type, scheme, public: normalized })
       }
+      case 'ecdsa':
+        // One keyid per key pair: securesystemslib gives a generated ECDSA key (and in-toto 2.x any
+        // ECDSA PEM) the re-serialized SPKI PEM with its final newline, which is also what signing
+        // with the private key puts on signatures. Only 1.3.1's unused-by-in-toto
+        // `import_ecdsakey_from_public_pem` hashes the text verbatim; following it would make a
+        // functionary's .pub disagree with the links its private key signs.
+        return publicKeyFor(parsed, options.scheme ?? 'ecdsa-sha2-nistp256')
       case 'unsupported':
         throw new CoreError('unsupported-algorithm', `the PEM public key is ${parsed.description}`)
     }
