@@ -1,0 +1,60 @@
+/** Lint findings before signing, each linked to its node in the graph and its place in the JSON. */
+import { useDeferredValue, useMemo } from 'react'
+import type { LintFinding } from '../../core/lint/lint.ts'
+import { lintOf } from './lint-cache.ts'
+import { useDocumentStore } from '../state/document-store.ts'
+import { useEditorUi } from './ui-store.ts'
+
+function targetName(finding: LintFinding): string | undefined {
+  const { target } = finding
+  if (target.kind === 'step' || target.kind === 'inspection') return target.name
+  if (target.kind === 'key') return `key:${target.keyid}`
+  return undefined
+}
+
+/** A layout with hundreds of findings lists the first ones: a longer list helps nobody and slows every edit. */
+const SHOWN = 50
+
+export function LintPanel() {
+  // Linting a large layout takes a while: it follows the edit rather than delaying it.
+  const layout = useDeferredValue(useDocumentStore((s) => s.layout))
+  const findings = useMemo(() => lintOf(layout), [layout])
+  const errors = findings.filter((f) => f.severity === 'error').length
+  const warnings = findings.length - errors
+  return (
+    <section className="editor-lint" aria-label="Lint findings">
+      <h3>
+        Before signing: {errors} error{errors === 1 ? '' : 's'}, {warnings} warning{warnings === 1 ? '' : 's'}
+      </h3>
+      {findings.length === 0 ? (
+        <p className="editor-muted">No problems found.</p>
+      ) : (
+        <ul>
+          {findings.slice(0, SHOWN).map((finding, index) => {
+            const name = targetName(finding)
+            return (
+              <li key={`${finding.code}:${finding.path}:${index}`} className={`editor-lint-${finding.severity}`} data-code={finding.code}>
+                <span className="editor-lint-severity">{finding.severity}</span> {finding.message}{' '}
+                {name !== undefined && (
+                  <button
+                    type="button"
+                    className="editor-link"
+                    onClick={() => {
+                      useEditorUi.getState().select(name)
+                    }}
+                  >
+                    {name.startsWith('key:') ? 'show key' : `show ${name}`}
+                  </button>
+                )}{' '}
+                <button type="button" className="editor-link editor-mono" onClick={() => useEditorUi.getState().revealPath(finding.path)}>
+                  {finding.path || '(layout)'}
+                </button>
+              </li>
+            )
+          })}
+          {findings.length > SHOWN && <li className="editor-muted">… and {findings.length - SHOWN} more (fix these first, or see the JSON view’s markers).</li>}
+        </ul>
+      )}
+    </section>
+  )
+}

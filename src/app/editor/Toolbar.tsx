@@ -1,0 +1,117 @@
+/** The editor's toolbar: document commands, adding things, undo/redo, and the view switch. */
+import { useRef, useState } from 'react'
+import { exportFileName, exportLayoutText } from '../../core/editor/files.ts'
+import { TEMPLATES } from '../../core/editor/templates.ts'
+import { useDocumentStore } from '../state/document-store.ts'
+import { actions } from './actions.ts'
+import { useEditorUi, type EditorViewMode } from './ui-store.ts'
+
+const VIEWS: { id: EditorViewMode; label: string }[] = [
+  { id: 'inspector', label: 'Inspector' },
+  { id: 'json', label: 'JSON' },
+  { id: 'reviewer', label: 'Reviewer' },
+]
+
+/** Offers `text` as a file download (a blob URL: no network involved). */
+export function downloadText(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+export function Toolbar() {
+  const canUndo = useDocumentStore((s) => s.past.length > 0)
+  const canRedo = useDocumentStore((s) => s.future.length > 0)
+  const undoLabel = useDocumentStore((s) => s.past.at(-1)?.label)
+  const redoLabel = useDocumentStore((s) => s.future[0]?.label)
+  const view = useEditorUi((s) => s.view)
+  const setView = useEditorUi((s) => s.setView)
+  const openInput = useRef<HTMLInputElement>(null)
+  const keyInput = useRef<HTMLInputElement>(null)
+  const [showTemplates, setShowTemplates] = useState(false)
+
+  const exportLayout = () => {
+    const { layout, fileName, markSaved } = useDocumentStore.getState()
+    downloadText(exportLayoutText(layout), exportFileName(fileName))
+    markSaved()
+  }
+
+  return (
+    <div className="editor-toolbar" role="toolbar" aria-label="Layout editor">
+      <div className="editor-toolbar-group">
+        <button type="button" onClick={actions.newLayout}>New layout</button>
+        <button type="button" onClick={() => openInput.current?.click()}>Open layout</button>
+        <input
+          ref={openInput}
+          type="file"
+          accept=".layout,.json,application/json"
+          hidden
+          aria-label="Layout file"
+          data-testid="open-layout-input"
+          onChange={(event) => {
+            const file = event.target.files?.[0]
+            event.target.value = ''
+            if (file) void actions.openFile(file)
+          }}
+        />
+        <button type="button" onClick={exportLayout}>Export layout</button>
+        <div className="editor-templates">
+          <button type="button" aria-expanded={showTemplates} onClick={() => setShowTemplates((v) => !v)}>Templates</button>
+          {showTemplates && (
+            <ul className="editor-templates-menu" aria-label="Templates">
+              {TEMPLATES.map((template) => (
+                <li key={template.id}>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setShowTemplates(false)
+                      actions.fromTemplate(template)
+                    }}
+                  >
+                    <strong>{template.title}</strong>
+                    <span>{template.description}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      <div className="editor-toolbar-group">
+        <button type="button" onClick={actions.addStep}>Add step</button>
+        <button type="button" onClick={actions.addInspection}>Add inspection</button>
+        <button type="button" onClick={() => keyInput.current?.click()}>Add functionary</button>
+        <input
+          ref={keyInput}
+          type="file"
+          hidden
+          multiple
+          aria-label="Functionary public key file"
+          data-testid="functionary-key-input"
+          onChange={(event) => {
+            const files = [...(event.target.files ?? [])]
+            event.target.value = ''
+            void (async () => {
+              for (const file of files) await actions.addFunctionary(file)
+            })()
+          }}
+        />
+      </div>
+      <div className="editor-toolbar-group">
+        <button type="button" onClick={actions.undo} disabled={!canUndo} title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}>Undo</button>
+        <button type="button" onClick={actions.redo} disabled={!canRedo} title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'}>Redo</button>
+        <button type="button" onClick={() => useDocumentStore.getState().setPositions(new Map())} title="Arrange the graph left to right by artifact flow">Auto layout</button>
+      </div>
+      <div className="editor-toolbar-group editor-views" role="tablist" aria-label="Side panel">
+        {VIEWS.map(({ id, label }) => (
+          <button key={id} type="button" role="tab" aria-selected={view === id} className={view === id ? 'editor-view-tab active' : 'editor-view-tab'} onClick={() => setView(id)}>
+            {label}
+          </button>
+        ))}
+      </div>
+    </div>
+  )
+}

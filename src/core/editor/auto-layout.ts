@@ -1,0 +1,113 @@
+/**
+ * Automatic placement of the graph, left to right by artifact flow: dagre ranks nodes along
+ * the edges (functionary → step → the steps that match its products → inspections). The
+ * dagre module is passed in so that callers can load it on demand (it is not part of the
+ * app's initial download).
+ */
+import type dagreModule from '@dagrejs/dagre'
+import type { GraphNode, LayoutGraphData } from './graph.ts'
+
+export type Dagre = typeof dagreModule
+
+export interface Point {
+  readonly x: number
+  readonly y: number
+}
+
+export interface Size {
+  readonly width: number
+  readonly height: number
+}
+
+/** The sizes the app draws nodes at (dagre needs them to avoid overlaps). */
+export function nodeSize(node: GraphNode): Size {
+  return node.kind === 'functionary' ? { width: 150, height: 44 } : { width: 200, height: 84 }
+}
+
+/** Top-left corner of every node, laid out left to right. */
+export function autoLayout(graph: LayoutGraphData, dagre: Dagre, size: (node: GraphNode) => Size = nodeSize): Map<string, Point> {
+  const g = new dagre.graphlib.Graph({ multigraph: true })
+  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 90, marginx: 10, marginy: 10 })
+  g.setDefaultEdgeLabel(() => ({}))
+  for (const node of graph.nodes) g.setNode(node.id, { ...size(node) })
+  for (const edge of rankingEdges(graph)) g.setEdge(edge.source, edge.target, {}, edge.id)
+  dagre.layout(g)
+  const positions = new Map<string, Point>()
+  for (const node of graph.nodes) {
+    const placed = g.node(node.id) as { x: number; y: number; width: number; height: number }
+    positions.set(node.id, { x: Math.round(placed.x - placed.width / 2), y: Math.round(placed.y - placed.height / 2) })
+  }
+  return positions
+}
+
+/**
+ * The edges that decide the columns. dagre inserts a dummy node for every column an edge
+ * crosses, so a chain where every step also matches files of the first step (common: sources
+ * flow everywhere) costs it quadratic work — 20 s for 300 steps. Ranking by longest path first
+ * and keeping only the edges between neighbouring columns gives the same columns at linear
+ * cost (every placed node keeps the edge that put it in its column); the others are still
+ * drawn, just not routed by dagre.
+ */
+export function rankingEdges(graph: LayoutGraphData): { id: string; source: string; target: string }[] {
+  const outgoing = new Map<string, { id: string; source: string; target: string }[]>()
+  const ids = new Set(graph.nodes.map((n) => n.id))
+  for (const edge of graph.edges) {
+    // Self-loops and edges to unknown nodes do not affect ranking.
+    if (edge.source === edge.target || !ids.has(edge.source) || !ids.has(edge.target)) continue
+    outgoing.set(edge.source, [...(outgoing.get(edge.source) ?? []), edge])
+  }
+  // Depth-first order; edges back into the current path (a cycle of MATCH rules) are ignored.
+  const state = new Map<string, 'active' | 'done'>()
+  const order: string[] = []
+  const back = new Set<string>()
+  for (const start of ids) {
+    if (state.has(start)) continue
+    const stack: [string, number][] = [[start, 0]]
+    state.set(start, 'active')
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as [string, number]
+      const edges = outgoing.get(top[0]) ?? []
+      if (top[1] < edges.length) {
+        const edge = edges[top[1]++] as { id: string; target: string }
+        const seen = state.get(edge.target)
+        if (seen === 'active') back.add(edge.id)
+        else if (seen === undefined) {
+          state.set(edge.target, 'active')
+          stack.push([edge.target, 0])
+        }
+      } else {
+        state.set(top[0], 'done')
+        order.push(top[0])
+        stack.pop()
+      }
+    }
+  }
+  const rank = new Map<string, number>()
+  for (const id of order.reverse()) {
+    const r = rank.get(id) ?? 0
+    rank.set(id, r)
+    for (const edge of outgoing.get(id) ?? []) if (!back.has(edge.id)) rank.set(edge.target, Math.max(rank.get(edge.target) ?? 0, r + 1))
+  }
+  return [...outgoing.values()].flat().filter((edge) => !back.has(edge.id) && (rank.get(edge.target) ?? 0) - (rank.get(edge.source) ?? 0) === 1)
+}
+
+/**
+ * Places nodes that have no position yet without re-running the layout engine (cheap, so an
+ * edit on a large layout stays fast): right of the rightmost node it receives edges from, or
+ * in the first column, below whatever is already there.
+ */
+export function placeNewNodes(graph: LayoutGraphData, known: ReadonlyMap<string, Point>, size: (node: GraphNode) => Size = nodeSize): Map<string, Point> {
+  const positions = new Map(known)
+  const incoming = new Map<string, string[]>()
+  for (const edge of graph.edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source])
+  for (const node of graph.nodes) {
+    if (positions.has(node.id)) continue
+    const sources = (incoming.get(node.id) ?? []).map((id) => positions.get(id)).filter((p): p is Point => p !== undefined)
+    const x = sources.length > 0 ? Math.max(...sources.map((p) => p.x)) + 290 : node.kind === 'functionary' ? 0 : 260
+    const { height } = size(node)
+    let bottom = -Infinity
+    for (const p of positions.values()) if (Math.abs(p.x - x) < 150) bottom = Math.max(bottom, p.y)
+    positions.set(node.id, { x, y: bottom === -Infinity ? 0 : bottom + height + 30 })
+  }
+  return positions
+}
