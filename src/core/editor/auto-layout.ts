@@ -88,6 +88,15 @@ export function rankingEdges(graph: LayoutGraphData): { id: string; source: stri
     rank.set(id, r)
     for (const edge of outgoing.get(id) ?? []) if (!back.has(edge.id)) rank.set(edge.target, Math.max(rank.get(edge.target) ?? 0, r + 1))
   }
+  // Pull every source (a functionary, a step with no incoming flow) to just left of its nearest
+  // target, so a key that signs a late step sits beside it rather than in the first column with
+  // its edge routed underneath the steps in between.
+  const hasIncoming = new Set([...outgoing.values()].flat().filter((edge) => !back.has(edge.id)).map((edge) => edge.target))
+  for (const [id, edges] of outgoing) {
+    if (hasIncoming.has(id)) continue
+    const targets = edges.filter((edge) => !back.has(edge.id)).map((edge) => rank.get(edge.target) ?? 0)
+    if (targets.length > 0) rank.set(id, Math.max(rank.get(id) ?? 0, Math.min(...targets) - 1))
+  }
   return [...outgoing.values()].flat().filter((edge) => !back.has(edge.id) && (rank.get(edge.target) ?? 0) - (rank.get(edge.source) ?? 0) === 1)
 }
 

@@ -97,6 +97,11 @@ describe('auto layout and plain words', () => {
     expect(x('step:write-code')).toBeLessThan(x('step:package'))
     expect(x('step:package')).toBeLessThan(x('inspection:untar'))
     for (const keyid of layout.keys.keys()) expect(x(`key:${keyid}`)).toBeLessThan(x('step:package'))
+    // carl signs only `package`: his node sits in the column right before it (beside write-code),
+    // so his edge is not routed underneath write-code.
+    const carl = [...keyNames].find(([, name]) => name === 'carl')?.[0] as string
+    expect(x(`key:${carl}`)).toBeGreaterThan(x('step:write-code') - 1)
+    expect(x(`key:${carl}`)).toBeLessThan(x('step:package'))
   })
 
   it('ranks with neighbouring-column edges only, and survives MATCH cycles', () => {
