@@ -262,7 +262,7 @@ test('functionaries: add, see their steps, rotate; the run sheet names commands 
     'in-toto-run -k carl.pem -t rsa -P -n package -m foo.py -p foo.tar.gz foo.py -- tar zcvf foo.tar.gz foo.py',
   )
   await sheet.getByRole('button', { name: 'Copy Layout Studio command for bob, step write-code' }).click()
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('layout-studio run --signing-key bob.pem -n write-code -p foo.py -x')
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('layout-studio run -k bob.pem -n write-code -p foo.py -x')
 
   const dave = await generate(panel, 'ed25519', 'dave')
   const daveId = (await dave.getByLabel('Keyid', { exact: true }).innerText()).trim()

@@ -18,7 +18,7 @@ describe('run sheet', () => {
     expect(bob!.steps[0]!.commands).toEqual([
       { tool: 'in-toto 2.x', command: 'in-toto-run --signing-key bob.pem -P -n write-code -p foo.py -x' },
       { tool: 'in-toto 1.x', command: 'in-toto-run -k bob.pem -t rsa -P -n write-code -p foo.py -x' },
-      { tool: 'Layout Studio', command: 'layout-studio run --signing-key bob.pem -n write-code -p foo.py -x' },
+      { tool: 'Layout Studio', command: 'layout-studio run -k bob.pem -n write-code -p foo.py -x' },
     ])
     expect(carl!.steps[0]!.commands[0]!.command).toBe('in-toto-run --signing-key carl.pem -P -n package -m foo.py -p foo.tar.gz foo.py -- tar zcvf foo.tar.gz foo.py')
   })

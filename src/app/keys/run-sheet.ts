@@ -95,7 +95,7 @@ export function runSheet(layout: Layout, keyNames: ReadonlyMap<string, string>):
           commands: [
             { tool: 'in-toto 2.x', command: `in-toto-run --signing-key ${shellQuote(files.privatePem)} -P ${args}` },
             { tool: 'in-toto 1.x', command: `in-toto-run -k ${shellQuote(legacyKey)} -t ${legacyType} -P ${args}` },
-            { tool: 'Layout Studio', command: `layout-studio run --signing-key ${shellQuote(files.privatePem)} ${args}` },
+            { tool: 'Layout Studio', command: `layout-studio run -k ${shellQuote(files.privatePem)} ${args}` },
           ],
         }
       })
