@@ -1,0 +1,206 @@
+/**
+ * The verdict: the one-sentence explanation at the top, the layout graph coloured by result,
+ * each step's links and threshold, inspections and how they were run, the rule trace of the
+ * selected step, the report download and a printable summary.
+ */
+import { useMemo } from 'react'
+import type { BundleVerification } from '../../core/bundle/verify-bundle.ts'
+import { readEnvelope } from '../../core/envelope/read.ts'
+import type { Layout } from '../../core/model/types.ts'
+import type { VerificationReport } from '../../core/verify/report.ts'
+import LayoutGraph from '../editor/graph/LayoutGraph.tsx'
+import { useEditorUi } from '../editor/ui-store.ts'
+import { downloadText } from '../keys/download.ts'
+import { useDocumentStore } from '../state/document-store.ts'
+import { failingRule, graphStatus, headline, inspectionHow, inspectionState, stepState, thresholdLabel } from './present.ts'
+import { RuleTrace } from './RuleTrace.tsx'
+import { useVerifyStore } from './verify-store.ts'
+
+interface ResultViewProps {
+  result: BundleVerification
+  layoutBytes: Uint8Array
+  layoutName: string
+  fromEditor: boolean
+}
+
+export function ResultView({ result, layoutBytes, layoutName, fromEditor }: ResultViewProps) {
+  const selected = useVerifyStore((state) => state.selected)
+  const select = useVerifyStore((state) => state.select)
+  const report = result.report
+  const parsed = useMemo(() => {
+    try {
+      const envelope = readEnvelope(layoutBytes, layoutName)
+      return envelope.document.type === 'layout' ? { envelope, layout: envelope.document.layout } : undefined
+    } catch {
+      return undefined
+    }
+  }, [layoutBytes, layoutName])
+  const status = useMemo(() => (report ? graphStatus(report) : undefined), [report])
+  if (!report) return null
+  const head = headline(report)
+  const rule = failingRule(report)
+  const selectedStep = report.steps.find((step) => step.name === selected)
+  const selectedInspection = report.inspections.find((inspection) => inspection.name === selected)
+
+  const showRule = () => {
+    const path = report.failure?.path
+    if (!path || !parsed) return
+    if (!fromEditor) useDocumentStore.getState().openDocument({ layout: parsed.layout, envelope: parsed.envelope })
+    useEditorUi.getState().revealPath(path)
+    document.getElementById('tab-design')?.click()
+  }
+
+  return (
+    <section className="verify-result" aria-labelledby="verify-result-title">
+      <div className={`verify-verdict verify-verdict-${head.tone}`} role="status" aria-live="polite">
+        <h3 id="verify-result-title">{head.title}</h3>
+        <p className="verify-sentence">{head.sentence}</p>
+        {report.failure && (
+          <p className="verify-hint">
+            Stage: {report.failure.stage} ({report.failure.errorType})
+            {report.failure.file && <> · file {report.failure.file}</>}
+            {report.failure.path && (
+              <>
+                {' '}
+                · <code>{report.failure.path}</code>{' '}
+                {parsed && (
+                  <button type="button" className="verify-link-button verify-noprint" onClick={showRule}>
+                    {fromEditor ? 'Show this rule in the JSON view' : 'Open the layout in the editor at this rule'}
+                  </button>
+                )}
+              </>
+            )}
+          </p>
+        )}
+      </div>
+      <div className="verify-actions verify-noprint">
+        <button type="button" onClick={() => downloadText('verification-report.json', `${JSON.stringify(report, null, 2)}\n`, 'application/json')}>
+          Download report (JSON)
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          Print summary
+        </button>
+      </div>
+      {parsed && status && (
+        <div className="verify-graph verify-noprint" aria-label="Layout graph with results">
+          <LayoutGraph layout={parsed.layout as Layout} readOnly status={status} highlightRule={rule} selected={selected} onSelect={select} />
+        </div>
+      )}
+      <StepTable report={report} selected={selected} onSelect={select} />
+      {report.inspections.length > 0 && <InspectionTable report={report} selected={selected} onSelect={select} />}
+      {report.warnings.length > 0 && (
+        <section aria-label="Warnings">
+          <h4>Warnings</h4>
+          <ul className="verify-warnings">
+            {report.warnings.map((warning, index) => (
+              <li key={index}>{warning.message}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {selected && (selectedStep || selectedInspection) && (
+        <section className="verify-selected verify-noprint" aria-label={`Rule trace of ${selected}`}>
+          <h4>Rule trace: {selected}</h4>
+          {selectedStep?.links.length ? (
+            <ul className="verify-links">
+              {selectedStep.links.map((link) => (
+                <li key={link.file}>
+                  <span className="verify-path">{link.file}</span> — {link.status}
+                  {link.message ? `: ${link.message}` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {selectedInspection?.message && <p className="verify-hint">{selectedInspection.message}</p>}
+          <RuleTrace item={selected} lists={[(selectedStep ?? selectedInspection)?.materials, (selectedStep ?? selectedInspection)?.products]} matches={result.matches} />
+        </section>
+      )}
+      <p className="verify-hint verify-print-only">
+        Layout {report.layout.file ?? layoutName} · expires {report.layout.expires ?? 'unknown'} · verified for {report.verifiedAt} · owner keys{' '}
+        {report.layout.signatures.map((signature) => `${signature.keyid.slice(0, 8)} (${signature.status})`).join(', ')}
+      </p>
+    </section>
+  )
+}
+
+interface TableProps {
+  report: VerificationReport
+  selected: string | undefined
+  onSelect(name: string): void
+}
+
+function StepTable({ report, selected, onSelect }: TableProps) {
+  return (
+    <table className="verify-table verify-steps" aria-label="Steps">
+      <thead>
+        <tr>
+          <th scope="col">Step</th>
+          <th scope="col">Result</th>
+          <th scope="col">Threshold</th>
+          <th scope="col">Link files</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.steps.map((step) => {
+          const state = stepState(step, report)
+          return (
+            <tr key={step.name} className={`verify-state-${state}`} aria-selected={selected === step.name}>
+              <td>
+                <button type="button" className="verify-link-button" aria-label={`Show rule trace of step ${step.name}`} onClick={() => onSelect(step.name)}>
+                  {step.name}
+                </button>
+              </td>
+              <td>
+                <span className={`verify-badge verify-badge-${state}`}>{state}</span>
+              </td>
+              <td>{thresholdLabel(step)}</td>
+              <td>
+                {step.links.map((link) => `${link.file} (${link.status})`).join(', ') || 'none'}
+                {step.sublayout && ` · sublayout: ${step.sublayout.verdict}${step.sublayout.failure ? ` — ${step.sublayout.failure.message}` : ''}`}
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
+  )
+}
+
+function InspectionTable({ report, selected, onSelect }: TableProps) {
+  return (
+    <table className="verify-table verify-inspections" aria-label="Inspections">
+      <thead>
+        <tr>
+          <th scope="col">Inspection</th>
+          <th scope="col">Result</th>
+          <th scope="col">How</th>
+          <th scope="col">Command</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.inspections.map((inspection) => {
+          const state = inspectionState(inspection, report)
+          return (
+            <tr key={inspection.name} className={`verify-state-${state}`} aria-selected={selected === inspection.name}>
+              <td>
+                <button type="button" className="verify-link-button" aria-label={`Show rule trace of inspection ${inspection.name}`} onClick={() => onSelect(inspection.name)}>
+                  {inspection.name}
+                </button>
+              </td>
+              <td>
+                <span className={`verify-badge verify-badge-${state}`}>{state}</span>
+              </td>
+              <td>
+                {inspectionHow(inspection)}
+                {inspection.status === 'not-run' && inspection.message && <div className="verify-hint">{inspection.message}</div>}
+              </td>
+              <td>
+                <code>{inspection.run.join(' ')}</code>
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
+  )
+}

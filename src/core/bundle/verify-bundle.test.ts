@@ -1,0 +1,89 @@
+/**
+ * The browser pipeline over every reference vector: loose files in memory, inspections
+ * emulated. Verdicts must match the reference, except that an inspection the browser cannot
+ * emulate makes the verdict `incomplete` — never `pass`.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SubprocessInspectionRunner } from '../../cli/inspection-runner.ts'
+import { freshCopy, loadVectors } from '../../cli/__tests__/vectors.ts'
+import { filesUnder, vectorRequest } from './__tests__/vector-request.ts'
+import { readEnvelope } from '../envelope/read.ts'
+import type { InspectionTrace, VerificationReport } from '../verify/report.ts'
+import { EmulatedInspectionRunner, parseEmulatedCommand } from './emulate.ts'
+import { verifyBundle } from './verify-bundle.ts'
+
+const vectors = loadVectors()
+
+/** Inspections of the report and of its sublayouts' reports. */
+function allInspections(report: VerificationReport): InspectionTrace[] {
+  return [...report.inspections, ...report.steps.flatMap((step) => (step.sublayout ? allInspections(step.sublayout) : []))]
+}
+
+describe('verifying the reference vectors from dropped files', () => {
+  for (const vector of vectors) {
+    it(`${vector.name}: ${vector.expected.verdict}`, async () => {
+      const { report, analysis } = await verifyBundle(vectorRequest(vector.name))
+      expect(analysis.refusals).toEqual([])
+      expect(report).toBeDefined()
+      const notRun = allInspections(report!).filter((inspection) => inspection.how === 'not-run' && inspection.status === 'not-run')
+      if (vector.expected.verdict === 'pass' && notRun.length > 0) {
+        expect(report!.verdict).toBe('incomplete')
+        expect(notRun.length).toBeGreaterThan(0)
+        expect(notRun[0]?.message).toMatch(/a browser cannot run/)
+      } else {
+        expect({ verdict: report!.verdict, stage: report!.failure?.stage ?? 'none' }, JSON.stringify(report!.failure)).toEqual({ verdict: vector.expected.verdict, stage: vector.expected.stage })
+      }
+      // Only shell commands stay unrun here; every tar inspection of the vectors is emulated.
+      expect(notRun.every((inspection) => inspection.run[0] === 'sh')).toBe(true)
+      for (const inspection of allInspections(report!)) if (inspection.status === 'pass') expect(inspection.how).toBe('emulated')
+    })
+  }
+
+  it('reports an inspection not run (not pass) when the product file is missing', async () => {
+    const request = { ...vectorRequest('keys-owner-rsa-func-rsa'), products: [] }
+    const { report } = await verifyBundle(request)
+    expect(report?.verdict).toBe('incomplete')
+    expect(report?.inspections[0]).toMatchObject({ how: 'not-run', status: 'not-run' })
+    expect(report?.inspections[0]?.message).toMatch(/'foo\.tar\.gz' is not among the product files/)
+  })
+})
+
+describe('emulated inspections record what the real command records', () => {
+  const withTar = vectors.filter((vector) => ['keys-owner-rsa-func-rsa', 'inspection-tarball-replaced', 'unicode-artifact-names'].includes(vector.name))
+  for (const vector of withTar) {
+    it(`${vector.name}: same materials and products as running tar in work/`, async () => {
+      const envelope = readEnvelope(readFileSync(join(vector.dir, 'layout/root.layout')))
+      if (envelope.document.type !== 'layout') throw new Error('not a layout')
+      const products = new Map((await Promise.all(filesUnder(join(vector.dir, 'work')).map(async (file) => [file.path, await file.read()] as const))))
+      const emulated = new EmulatedInspectionRunner(products)
+      const copy = freshCopy(vector)
+      try {
+        const real = new SubprocessInspectionRunner({ cwd: copy.work, persistLinks: false })
+        for (const inspection of envelope.document.layout.inspect) {
+          const a = await emulated.run(inspection)
+          const b = await real.run(inspection)
+          expect(a.status).toBe('ran')
+          expect(b.status).toBe('ran')
+          if (a.status !== 'ran' || b.status !== 'ran') continue
+          expect([...a.link.materials]).toEqual([...b.link.materials])
+          expect([...a.link.products]).toEqual([...b.link.products])
+          expect(a.link.byproducts.get('return-value')).toBe(b.link.byproducts.get('return-value'))
+        }
+      } finally {
+        copy.dispose()
+      }
+    })
+  }
+
+  it('parses only the commands it reproduces', () => {
+    expect(parseEmulatedCommand(['tar', 'xzf', 'a.tgz'])).toEqual({ program: 'tar', file: 'a.tgz', gzip: true })
+    expect(parseEmulatedCommand(['tar', '-xf', 'a.tar'])).toEqual({ program: 'tar', file: 'a.tar', gzip: false })
+    expect(parseEmulatedCommand(['unzip', '-o', 'a.zip'])).toEqual({ program: 'unzip', file: 'a.zip', overwrite: true })
+    expect(parseEmulatedCommand(['false'])).toEqual({ program: 'exit', code: 1 })
+    for (const argv of [['tar', 'xzf', 'a', '-C', 'b'], ['tar', 'czf', 'a'], ['tar', 'xfz', 'a'], ['sh', '-c', 'tar xzf a'], ['unzip', '-d', 'x', 'a.zip']]) {
+      expect(parseEmulatedCommand(argv), argv.join(' ')).toBeUndefined()
+    }
+  })
+})

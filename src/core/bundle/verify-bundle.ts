@@ -1,0 +1,164 @@
+/**
+ * Everything the browser's Verify panel does with dropped files, as one pure function the
+ * worker calls: assemble the link bundle and the product files, classify and triage them
+ * against the layout, then verify with the shared verifier — links from memory, inspections
+ * emulated over the product files or satisfied by a signed inspection link.
+ */
+import { readEnvelope } from '../envelope/read.ts'
+import { importPublicKey } from '../keys/import.ts'
+import type { PublicKey } from '../keys/types.ts'
+import type { Layout, Link } from '../model/types.ts'
+import type { VerificationReport } from '../verify/report.ts'
+import { MemoryLinkSource } from '../verify/sources.ts'
+import { toErrorInfo } from '../verify/decode.ts'
+import { verifyLayoutFile, type Progress } from '../verify/verify.ts'
+import { assembleBundle, type BundleInput, type Refusal } from './assemble.ts'
+import { classifyFile } from './classify.ts'
+import { EmulatedInspectionRunner, firstRunner } from './emulate.ts'
+import type { BundleLimits } from './limits.ts'
+import { PrerecordedInspectionRunner } from './prerecorded.ts'
+import { collectMatchDetails, usedStepLinks, type MatchDetails } from './match-details.ts'
+import { triageBundle, type Triage } from './triage.ts'
+
+export interface NamedBytes {
+  readonly path: string
+  readonly bytes: Uint8Array
+}
+
+export interface BundleRequest {
+  /** The signed layout; absent while the person has not chosen one. */
+  readonly layout?: NamedBytes
+  readonly ownerKeys: readonly NamedBytes[]
+  readonly links: readonly BundleInput[]
+  readonly products: readonly BundleInput[]
+  readonly parameters?: ReadonlyMap<string, string>
+  readonly now?: Date
+  readonly limits?: BundleLimits
+  /** How to run inspections for real, appended to "not run" reasons. */
+  readonly notRunHint?: string
+}
+
+export interface KeyInfo {
+  readonly path: string
+  readonly keyid?: string
+  readonly keytype?: string
+  readonly problem?: string
+}
+
+/** What the panel shows before verification: plain data, safe to post between threads. */
+export interface BundleAnalysis {
+  readonly layout?: { readonly path: string; readonly problem?: string; readonly steps: number; readonly inspections: number }
+  readonly keys: readonly KeyInfo[]
+  readonly triage: Triage
+  readonly refusals: readonly Refusal[]
+  readonly notes: readonly string[]
+  readonly products: readonly { readonly path: string; readonly size: number }[]
+}
+
+export interface BundleVerification {
+  readonly analysis: BundleAnalysis
+  /** Absent when nothing could be verified (no layout or no owner key). */
+  readonly report?: VerificationReport
+  /** Hashes on both sides of MATCH rules (root level), for the rule trace. */
+  readonly matches?: MatchDetails
+}
+
+interface Prepared {
+  readonly analysis: BundleAnalysis
+  readonly layout?: Layout
+  readonly keys: PublicKey[]
+  readonly links: ReadonlyMap<string, Uint8Array>
+  readonly products: ReadonlyMap<string, Uint8Array>
+}
+
+async function prepare(request: BundleRequest): Promise<Prepared> {
+  let layout: Layout | undefined
+  let layoutInfo: BundleAnalysis['layout']
+  if (request.layout) {
+    try {
+      const envelope = readEnvelope(request.layout.bytes, request.layout.path)
+      if (envelope.document.type !== 'layout') throw new Error(`${request.layout.path}: holds link metadata, not a layout`)
+      layout = envelope.document.layout
+      layoutInfo = { path: request.layout.path, steps: layout.steps.length, inspections: layout.inspect.length }
+    } catch (error) {
+      layoutInfo = { path: request.layout.path, problem: toErrorInfo(error, request.layout.path).message, steps: 0, inspections: 0 }
+    }
+  }
+  const keys: PublicKey[] = []
+  const keyInfos: KeyInfo[] = []
+  for (const file of request.ownerKeys) {
+    try {
+      const key = importPublicKey(new TextDecoder().decode(file.bytes), { file: file.path })
+      // Like the reference, keys are collected by keyid: the same key given twice counts once.
+      if (!keys.some((known) => known.keyid === key.keyid)) keys.push(key)
+      keyInfos.push({ path: file.path, keyid: key.keyid, keytype: key.keytype })
+    } catch (error) {
+      keyInfos.push({ path: file.path, problem: toErrorInfo(error, file.path).message })
+    }
+  }
+  const [links, products] = await Promise.all([
+    assembleBundle(request.links, { expand: true, limits: request.limits }),
+    assembleBundle(request.products, { expand: false, limits: request.limits }),
+  ])
+  const classified = [...links.files.values()].map((file) => classifyFile(file.path, file.bytes))
+  const triage = triageBundle(layout, classified)
+  return {
+    analysis: {
+      layout: layoutInfo,
+      keys: keyInfos,
+      triage,
+      refusals: [...links.refusals, ...products.refusals],
+      notes: links.notes,
+      products: [...products.files.values()].map((file) => ({ path: file.path, size: file.bytes.length })),
+    },
+    layout,
+    keys,
+    links: new Map([...links.files].map(([path, file]) => [path, file.bytes])),
+    products: new Map([...products.files].map(([path, file]) => [path, file.bytes])),
+  }
+}
+
+/** Classifies and triages what was dropped, without verifying. */
+export async function analyzeBundle(request: BundleRequest): Promise<BundleAnalysis> {
+  return (await prepare(request)).analysis
+}
+
+/** Analyzes, then verifies with the shared verifier (when there is a layout and an owner key). */
+export async function verifyBundle(request: BundleRequest, options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void } = {}): Promise<BundleVerification> {
+  const prepared = await prepare(request)
+  if (!request.layout || prepared.keys.length === 0) return { analysis: prepared.analysis }
+  const links = new MemoryLinkSource(prepared.links)
+  // Inspection links are kept so the rule trace can show the hashes they recorded.
+  const inspectionLinks = new Map<string, Link>()
+  const runner = firstRunner([
+    new EmulatedInspectionRunner(prepared.products, { limits: request.limits, notRunHint: request.notRunHint }),
+    new PrerecordedInspectionRunner(links, prepared.keys),
+  ])
+  const report = await verifyLayoutFile(request.layout.bytes, request.layout.path, {
+    layoutKeys: prepared.keys,
+    links,
+    inspections: {
+      async run(inspection, signal) {
+        const result = await runner.run(inspection, signal)
+        if (result.status === 'ran') inspectionLinks.set(inspection.name, result.link)
+        return result
+      },
+    },
+    parameters: request.parameters,
+    now: request.now,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  })
+  const used = usedStepLinks(report.steps, (path) => {
+    const bytes = prepared.links.get(path)
+    if (bytes === undefined) return undefined
+    try {
+      const envelope = readEnvelope(bytes, path)
+      return envelope.document.type === 'link' ? envelope.document.link : undefined
+    } catch {
+      return undefined
+    }
+  })
+  for (const [name, link] of inspectionLinks) used.set(name, link)
+  return { analysis: prepared.analysis, report, matches: collectMatchDetails(report, used) }
+}
