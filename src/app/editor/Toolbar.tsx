@@ -2,6 +2,7 @@
 import { useRef, useState } from 'react'
 import { exportFileName, exportLayoutText } from '../../core/editor/files.ts'
 import { TEMPLATES } from '../../core/editor/templates.ts'
+import { downloadText } from '../shared/download.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { actions } from './actions.ts'
 import { useEditorUi, type EditorViewMode } from './ui-store.ts'
@@ -11,16 +12,6 @@ const VIEWS: { id: EditorViewMode; label: string }[] = [
   { id: 'json', label: 'JSON' },
   { id: 'reviewer', label: 'Reviewer' },
 ]
-
-/** Offers `text` as a file download (a blob URL: no network involved). */
-export function downloadText(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = fileName
-  link.click()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
-}
 
 export function Toolbar() {
   const canUndo = useDocumentStore((s) => s.past.length > 0)
@@ -35,7 +26,7 @@ export function Toolbar() {
 
   const exportLayout = () => {
     const { layout, fileName, markSaved } = useDocumentStore.getState()
-    downloadText(exportLayoutText(layout), exportFileName(fileName))
+    downloadText(exportFileName(fileName), exportLayoutText(layout), 'application/json')
     markSaved()
   }
 

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { exportPrivateKeyPkcs8Pem, exportPrivateKeySslibJson, exportPublicKeyJson, exportPublicKeyPem } from '../../core/keys/export.ts'
 import { useDocumentStore } from '../state/document-store.ts'
-import { downloadText } from './download.ts'
+import { downloadText } from '../shared/download.ts'
 import { keyFileNames } from './export-files.ts'
 import { addFunctionary, stepsSignableBy } from './functionaries.ts'
 import type { KeyEntry } from './keyring-store.ts'

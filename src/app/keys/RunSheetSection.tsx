@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react'
 import { useDocumentStore } from '../state/document-store.ts'
-import { copyText } from './download.ts'
+import { copyText } from '../shared/download.ts'
 import { runSheet, type RunCommand } from './run-sheet.ts'
 
 /** Per functionary: the commands that record each of their steps, and the link file each produces. */
