@@ -168,9 +168,17 @@ export function compareCodePoints(a: string, b: string): number {
  * of by re-serializing the parsed value (the dominant cost for large links).
  */
 export function compactJsonBytes(bytes: Uint8Array, start: number, end: number): Uint8Array<ArrayBuffer> {
-  // One plain byte loop: measured faster than copying whole strings with indexOf + set.
   const out = new Uint8Array(end - start)
-  let length = 0
+  return out.subarray(0, compactJsonInto(bytes, start, end, out, 0))
+}
+
+/**
+ * {@link compactJsonBytes} writing into `out` from `at` (which must have room for `end - start`
+ * bytes); returns the new end of the output. `start` must not be inside a string.
+ */
+export function compactJsonInto(bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+  // One plain byte loop: measured faster than copying whole strings with indexOf + set.
+  let length = at
   let inString = false
   for (let i = start; i < end; i++) {
     const b = bytes[i] as number
@@ -183,5 +191,5 @@ export function compactJsonBytes(bytes: Uint8Array, start: number, end: number):
       if (b === 0x22) inString = true
     }
   }
-  return out.subarray(0, length)
+  return length
 }

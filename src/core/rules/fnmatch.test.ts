@@ -139,3 +139,34 @@ describe('fnmatch properties', () => {
     )
   })
 })
+
+describe('patterns of literal segments and stars (matched on the UTF-16 text)', () => {
+  /** The pattern as a regular expression over code points: `*` is any sequence, the rest literal. */
+  const asRegExp = (pattern: string) =>
+    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('[\\s\\S]*')}$`, 'u')
+  // Few distinct characters, so that segments do occur in names; astral ones and a lone surrogate too.
+  const alphabet = fc.constantFrom('a', 'b', '/', '.', '😀', '\ud800', 'é')
+  const text = (maxLength: number) => fc.array(alphabet, { maxLength }).map((chars) => chars.join(''))
+  const pattern = fc.array(fc.oneof(text(3), fc.constant('*')), { minLength: 1, maxLength: 5 }).map((parts) => parts.join(''))
+
+  it('agree with a regular expression on random names', () => {
+    fc.assert(
+      fc.property(pattern, text(10), (p, name) => fnmatch(name, p) === asRegExp(p).test(name)),
+      { numRuns: 5000 },
+    )
+  })
+
+  it.each([
+    ['src/*.py', 'src/a/b.py', true],
+    ['src/*.py', 'src/.p', false],
+    ['*.py', '.py', true],
+    ['a*a', 'a', false],
+    ['a*b*a', 'aba', true],
+    ['a*b*a', 'ab', false],
+    ['😀*', '😀x', true],
+    ['*\ud800', '😀', false],
+    ['\ud83d*', '😀', false],
+  ])('%s on %s: %s', (p, name, expected) => {
+    expect(fnmatch(name, p)).toBe(expected)
+  })
+})

@@ -28,6 +28,8 @@ export interface CompiledPattern {
   readonly pattern: string
   /** Whether `name` matches the whole pattern (Python `fnmatch.fnmatchcase(name, pattern)`). */
   test(name: string): boolean
+  /** Whether every name matches (the pattern is only stars). */
+  readonly matchesAll: boolean
 }
 
 const DASH = 0x2d
@@ -186,6 +188,13 @@ class Compiled implements CompiledPattern {
   private readonly literals: readonly (string | undefined)[]
   private readonly hasStar: boolean
   private readonly minLength: number
+  /**
+   * Stars between literal segments without surrogates (such as `*.py`): matched on
+   * the UTF-16 text directly. A segment without surrogate units only occurs at code point
+   * boundaries of the name, so the unit offsets found agree with the code point matcher.
+   */
+  private readonly plain: readonly string[] | undefined
+  readonly matchesAll: boolean
 
   constructor(pattern: string) {
     this.pattern = pattern
@@ -203,12 +212,16 @@ class Compiled implements CompiledPattern {
       segment.every((token) => token.kind === 'char') ? String.fromCodePoint(...segment.map((token) => (token as { cp: number }).cp)) : undefined,
     )
     this.minLength = segments.reduce((sum, segment) => sum + segment.length, 0)
+    this.matchesAll = this.hasStar && this.minLength === 0
+    const literals = this.literals
+    this.plain = this.hasStar && literals.every((literal) => literal !== undefined && !/[\ud800-\udfff]/.test(literal)) ? (literals as string[]) : undefined
   }
 
   test(name: string): boolean {
     if (this.literal) return name === this.pattern
     const segments = this.segments
     if (this.hasStar && this.minLength === 0) return true
+    if (this.plain !== undefined) return this.testPlain(this.plain, name)
     // Quick length bound: a code point takes at most two UTF-16 units.
     if (name.length < this.minLength) return false
     const length = decode(name)
@@ -243,6 +256,23 @@ class Compiled implements CompiledPattern {
       }
       if (found < 0) return false
       position = found + segment.length
+    }
+    return true
+  }
+
+  private testPlain(literals: readonly string[], name: string): boolean {
+    // Every unit of a surrogate-free literal is one code point: lengths in units are lengths in code points.
+    if (name.length < this.minLength) return false
+    const first = literals[0] as string
+    const last = literals[literals.length - 1] as string
+    if (!name.startsWith(first) || !name.endsWith(last)) return false
+    const end = name.length - last.length
+    let position = first.length
+    for (let s = 1; s < literals.length - 1; s++) {
+      const literal = literals[s] as string
+      const found = name.indexOf(literal, position)
+      if (found < 0 || found + literal.length > end) return false
+      position = found + literal.length
     }
     return true
   }

@@ -12,6 +12,7 @@ import { verifyEnvelopeSignature, type SignatureStatus } from '../envelope/verif
 import { compactJsonBytes } from '../json/canonical.ts'
 import { parseJsonBytesWithSpans } from '../json/parse.ts'
 import type { PublicKey } from '../keys/types.ts'
+import { readLinkFast } from './fast-link.ts'
 import type { LinkSource } from './sources.ts'
 
 /** A problem as plain data (errors lose their class across threads). */
@@ -79,9 +80,15 @@ export async function decodeOne(request: DecodeRequest, source: LinkSource, byte
 /**
  * `readEnvelope`, taking a metablock link's signed bytes straight from the file when they are
  * its canonical JSON minus whitespace (files written by in-toto are: sorted keys, ASCII), so
- * the link is not re-serialized to check its signature.
+ * the link is not re-serialized to check its signature. Links as in-toto writes them take the
+ * fast reader (fast-link.ts), whose artifact maps are packed; it declines anything else.
  */
 export function readLinkEnvelope(data: Uint8Array, file: string): Envelope {
+  return readLinkFast(data, file) ?? readLinkEnvelopeGeneral(data, file)
+}
+
+/** {@link readLinkEnvelope} without the fast reader (which must agree with it: fast-link.test.ts). */
+export function readLinkEnvelopeGeneral(data: Uint8Array, file: string): Envelope {
   const parsed = parseJsonBytesWithSpans(data, { file })
   const envelope = parseEnvelope(parsed.value, file)
   if (envelope.format !== 'metablock' || envelope.document.type !== 'link' || !(parsed.value instanceof Map)) return envelope

@@ -51,28 +51,86 @@ export function packedIdentical(a: ArtifactMap, b: ArtifactMap): boolean {
  */
 export class PackedArtifactMap extends Map<string, HashDict> {
   readonly packed: Extract<PackedArtifacts, { kind: 'packed' }>
-  private readonly pathList: readonly string[]
-  private readonly digestList: readonly string[]
-  private readonly dicts: (HashDict | undefined)[]
+  // Split on first use: a decoding thread only forwards `packed`.
+  private pathArray: readonly string[] | undefined
+  private digestArray: readonly string[] | undefined
+  private dicts: (HashDict | undefined)[] | undefined
   private index: Map<string, number> | undefined
+  /** Whether the paths are in strictly ascending UTF-16 order (`<`), as in-toto writes them. */
+  private sorted: boolean | undefined
+  /** Where the next sorted search starts. */
+  private hint = 0
 
   constructor(packed: Extract<PackedArtifacts, { kind: 'packed' }>) {
     super()
     this.packed = packed
-    this.pathList = packed.count === 0 ? [] : packed.paths.split(SEPARATOR)
-    this.digestList = packed.count === 0 ? [] : packed.digests.split(SEPARATOR)
-    this.dicts = new Array<HashDict | undefined>(packed.count)
   }
 
-  private indexOf(path: string): number | undefined {
+  /** The paths in packed order. */
+  get pathList(): readonly string[] {
+    this.pathArray ??= this.packed.count === 0 ? [] : this.packed.paths.split(SEPARATOR)
+    return this.pathArray
+  }
+
+  /** The digests in packed order (all of algorithm `packed.algorithm`). */
+  get digestList(): readonly string[] {
+    this.digestArray ??= this.packed.count === 0 ? [] : this.packed.digests.split(SEPARATOR)
+    return this.digestArray
+  }
+
+  /** The position of `path` in {@link pathList}, or `undefined`. */
+  indexOf(path: string): number | undefined {
+    this.sorted ??= isAscending(this.pathList)
+    if (this.sorted) return this.search(path)
     if (this.index === undefined) {
+      const paths = this.pathList
       this.index = new Map()
-      for (let i = 0; i < this.pathList.length; i++) this.index.set(this.pathList[i] as string, i)
+      for (let i = 0; i < paths.length; i++) this.index.set(paths[i] as string, i)
     }
     return this.index.get(path)
   }
 
+  /**
+   * Lookup in a sorted path list without building an index: the rule engine asks for paths in
+   * ascending order (its queues keep the file's order), so the search starts where the last
+   * one ended and gallops forward; any other order still finds the path by binary search.
+   */
+  private search(path: string): number | undefined {
+    const list = this.pathList
+    const n = list.length
+    let lo = 0
+    let hi = n
+    const hint = this.hint
+    if (hint < n) {
+      const at = list[hint] as string
+      if (at === path) {
+        this.hint = hint + 1
+        return hint
+      }
+      if (at < path) {
+        // Everything before `lo` sorts before `path`.
+        lo = hint + 1
+        let probe = lo
+        for (let step = 1; probe < n && (list[probe] as string) < path; step *= 2) {
+          lo = probe + 1
+          probe = lo + step
+        }
+        hi = Math.min(probe + 1, n)
+      } else {
+        hi = hint
+      }
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((list[mid] as string) < path) lo = mid + 1
+      else hi = mid
+    }
+    this.hint = lo
+    return lo < n && list[lo] === path ? lo : undefined
+  }
+
   private dictAt(i: number): HashDict {
+    this.dicts ??= new Array<HashDict | undefined>(this.packed.count)
     let dict = this.dicts[i]
     if (dict === undefined) {
       dict = new Map([[this.packed.algorithm, this.digestList[i] as string]])
@@ -82,7 +140,7 @@ export class PackedArtifactMap extends Map<string, HashDict> {
   }
 
   override get size(): number {
-    return this.pathList.length
+    return this.packed.count
   }
 
   override get(path: string): HashDict | undefined {
@@ -125,4 +183,9 @@ export class PackedArtifactMap extends Map<string, HashDict> {
   override clear(): void {
     throw new TypeError('a packed artifact map is read-only')
   }
+}
+
+function isAscending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (!((list[i - 1] as string) < (list[i] as string))) return false
+  return true
 }

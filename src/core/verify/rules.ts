@@ -11,6 +11,7 @@ import type { ArtifactMap, HashDict, Link, RuleSource } from '../model/types.ts'
 import { compilePattern } from '../rules/fnmatch.ts'
 import { formatRule, parseRule } from '../rules/parse.ts'
 import type { ArtifactKind, ArtifactRule, MatchRule } from '../rules/types.ts'
+import { PackedArtifactMap } from './packed-artifacts.ts'
 import type { MatchMiss, RuleFailure, RuleListTrace, RuleTrace } from './report.ts'
 
 /** The links MATCH rules may refer to, keyed by step (or inspection) name key. */
@@ -33,6 +34,28 @@ export function hashDictsEqual(a: HashDict, b: HashDict): boolean {
   if (a.size !== b.size) return false
   for (const [algorithm, digest] of a) if (b.get(algorithm) !== digest) return false
   return true
+}
+
+/** How the entry `pathA` of `a` compares with the entry `pathB` of `b`. */
+type EntryComparison = 'equal' | 'differs' | 'missing-a' | 'missing-b'
+
+/**
+ * {@link hashDictsEqual} on two entries, looked up once each; packed maps compare their digest
+ * strings without building hash dicts (the rules compare tens of thousands of entries).
+ */
+function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string): EntryComparison {
+  if (a instanceof PackedArtifactMap && b instanceof PackedArtifactMap) {
+    const i = a.indexOf(pathA)
+    if (i === undefined) return 'missing-a'
+    const j = b.indexOf(pathB)
+    if (j === undefined) return 'missing-b'
+    return a.packed.algorithm === b.packed.algorithm && a.digestList[i] === b.digestList[j] ? 'equal' : 'differs'
+  }
+  const x = a.get(pathA)
+  if (x === undefined) return 'missing-a'
+  const y = b.get(pathB)
+  if (y === undefined) return 'missing-b'
+  return hashDictsEqual(x, y) ? 'equal' : 'differs'
 }
 
 /**
@@ -64,10 +87,7 @@ export function evaluateRuleList(
       failedAt = index
       continue
     }
-    if (entry.consumed.length > 0) {
-      const consumed = new Set(entry.consumed)
-      queue = queue.filter((path) => !consumed.has(path))
-    }
+    if (entry.consumed.length > 0) queue = withoutConsumed(queue, entry.consumed)
   }
   return {
     item: itemName,
@@ -78,6 +98,23 @@ export function evaluateRuleList(
     status: failedAt === undefined ? 'pass' : 'fail',
     failedRule: failedAt,
   }
+}
+
+/**
+ * `queue` without the `consumed` paths. The queue's paths are distinct, and rules consume them
+ * in queue order, so one merge pass does; a consumed list in another order (or holding
+ * rebuilt paths not in the queue) is removed through a Set.
+ */
+function withoutConsumed(queue: readonly string[], consumed: readonly string[]): string[] {
+  const kept: string[] = []
+  let next = 0
+  for (const path of queue) {
+    if (next < consumed.length && path === consumed[next]) next++
+    else kept.push(path)
+  }
+  if (next === consumed.length) return kept
+  const set = new Set(consumed)
+  return queue.filter((path) => !set.has(path))
 }
 
 type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'>
@@ -115,11 +152,7 @@ function evaluateRule(source: RuleSource, queue: readonly string[], link: Link, 
       return {
         ...base,
         status: 'pass',
-        consumed: filtered.filter((path) => {
-          const before = link.materials.get(path)
-          const after = link.products.get(path)
-          return before !== undefined && after !== undefined && !hashDictsEqual(before, after)
-        }),
+        consumed: filtered.filter((path) => compareEntries(link.materials, path, link.products, path) === 'differs'),
       }
   }
 }
@@ -134,27 +167,47 @@ function evaluateMatch(
   if (destination === undefined) return { status: 'pass', consumed: [], destinationFound: false }
   const destinationArtifacts = rule.destinationType === 'materials' ? destination.materials : destination.products
   const matcher = compilePattern(rule.pattern)
-  const consumed = new Set<string>()
+  const consumed: string[] = []
+  // Consumed paths are distinct queue entries until a rebuilt path differs from its entry; from then on, deduplicate.
+  let distinct: Set<string> | undefined
   const misses: MatchMiss[] = []
   // Only queue entries under the source prefix are candidates, with the prefix stripped.
   const prefix = rule.sourcePrefix ? joinArtifactPath(rule.sourcePrefix, '') : ''
+  const samePrefixes = (rule.sourcePrefix || '') === (rule.destinationPrefix || '')
   for (const queued of queue) {
     if (prefix && !queued.startsWith(prefix)) continue
-    const relative = prefix ? queued.slice(prefix.length) : queued
-    if (!matcher.test(relative)) continue
-    const sourcePath = rule.sourcePrefix ? joinArtifactPath(rule.sourcePrefix, relative) : relative
-    const destinationPath = rule.destinationPrefix ? joinArtifactPath(rule.destinationPrefix, relative) : relative
-    const sourceHashes = artifacts.get(sourcePath)
-    if (sourceHashes === undefined) {
+    // Rebuilding gives back `queued` itself unless the relative path is absolute or has a backslash
+    // (joinArtifactPath; the prefix has none left); reusing it saves building and hashing a new string per artifact.
+    const rebuildsItself = prefix === '' || (queued.charCodeAt(prefix.length) !== 0x2f && !queued.includes('\\'))
+    let sourcePath = queued
+    let destinationPath = queued
+    // The common `MATCH * IN dir WITH … IN dir` compares each entry with the same path: no strings to build.
+    if (!(rebuildsItself && samePrefixes && matcher.matchesAll)) {
+      const relative = prefix ? queued.slice(prefix.length) : queued
+      if (!matcher.test(relative)) continue
+      if (!rebuildsItself) sourcePath = joinArtifactPath(rule.sourcePrefix as string, relative)
+      if (!(rebuildsItself && samePrefixes)) destinationPath = rule.destinationPrefix ? joinArtifactPath(rule.destinationPrefix, relative) : relative
+      if (!rebuildsItself) distinct ??= new Set(consumed)
+    }
+    if (addEntry(sourcePath, destinationPath) === 'path-rebuild') {
       // The reference looks the rebuilt path up without a guard and dies with KeyError.
       return { status: 'fail', consumed: [], destinationFound: true, failure: { kind: 'path-rebuild', artifact: queued, rebuilt: sourcePath } }
     }
-    const destinationHashes = destinationArtifacts.get(destinationPath)
-    if (destinationHashes === undefined) misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'not-in-destination' })
-    else if (!hashDictsEqual(sourceHashes, destinationHashes)) misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'hash-differs' })
-    else consumed.add(sourcePath)
   }
-  return { status: 'pass', consumed: [...consumed], misses, destinationFound: true }
+  return { status: 'pass', consumed, misses, destinationFound: true }
+
+  function addEntry(sourcePath: string, destinationPath: string): 'path-rebuild' | undefined {
+    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath)
+    if (comparison === 'missing-a') return 'path-rebuild'
+    if (comparison === 'missing-b') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'not-in-destination' })
+    else if (comparison === 'differs') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'hash-differs' })
+    else if (distinct === undefined) consumed.push(sourcePath)
+    else if (!distinct.has(sourcePath)) {
+      distinct.add(sourcePath)
+      consumed.push(sourcePath)
+    }
+    return undefined
+  }
 }
 
 /** The rule as one line of text, tolerating sources the parser would reject. */
