@@ -4,7 +4,7 @@
  * with results identical to `sequentialDecoder`. Small bundles are decoded on the calling
  * thread: starting workers costs more than it saves below a few megabytes of links.
  */
-import { stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -31,6 +31,7 @@ export class DecodePool implements LinkDecoder {
   private readonly threads: number
   private readonly minParallelBytes: number
   private workers: Worker[] = []
+  private preparing: Promise<void> | undefined
 
   constructor(options: DecodePoolOptions = {}) {
     this.threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4))
@@ -86,8 +87,32 @@ export class DecodePool implements LinkDecoder {
     return results
   }
 
+  /**
+   * Starts the worker threads early when `directory` holds enough link bytes to use them, so
+   * that their start-up (~0.1 s: a thread, a module graph) overlaps with reading the layout
+   * and keys. Best effort: any error only means the workers start later, when needed.
+   */
+  prepare(directory: string): Promise<void> {
+    this.preparing = this.startFor(directory)
+    return this.preparing
+  }
+
+  private async startFor(directory: string): Promise<void> {
+    try {
+      const entries = await readdir(directory, { withFileTypes: true })
+      const links = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.link')).map((entry) => ({ path: entry.name }))
+      if (links.length < 2) return
+      const source = new DirectoryLinkSource(directory)
+      if ((await totalBytes(links, source)) >= this.minParallelBytes) this.start(Math.min(this.threads, links.length))
+    } catch {
+      // Left to decode(), which reports problems with the files it needs.
+    }
+  }
+
   /** Stops the worker threads; the pool starts new ones if used again. */
   async close(): Promise<void> {
+    // Workers that prepare() is about to start are stopped too.
+    await this.preparing
     const workers = this.workers
     this.workers = []
     await Promise.all(workers.map((worker) => worker.terminate()))
@@ -104,7 +129,7 @@ export class DecodePool implements LinkDecoder {
   }
 }
 
-async function totalBytes(requests: readonly DecodeRequest[], source: DirectoryLinkSource): Promise<number> {
+async function totalBytes(requests: readonly Pick<DecodeRequest, 'path'>[], source: DirectoryLinkSource): Promise<number> {
   const sizes = await Promise.all(
     requests.map((request) =>
       stat(isAbsolute(request.path) ? request.path : join(source.directory, request.path)).then(

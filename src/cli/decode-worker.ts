@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads'
 import type { PublicKey } from '../core/keys/types.ts'
 import { decodeOne } from '../core/verify/decode.ts'
-import { packDecodeResult, type TransferredResult } from '../core/verify/decode-transfer.ts'
+import { packDecodeResult, transferablesOf, type TransferredResult } from '../core/verify/decode-transfer.ts'
 import { DirectoryLinkSource } from './node-fs.ts'
 
 export interface WorkerRequest {
@@ -34,5 +34,6 @@ port.on('message', async (request: WorkerRequest) => {
     sources.set(sourceKey, source)
   }
   const result = await decodeOne({ path: request.path, key: request.key }, source)
-  port.postMessage({ id: request.id, result: packDecodeResult(result) } satisfies WorkerResponse)
+  const packed = packDecodeResult(result)
+  port.postMessage({ id: request.id, result: packed } satisfies WorkerResponse, transferablesOf(packed))
 })

@@ -54,13 +54,14 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
   if (flags.gpg) throw new UsageError('GPG keys are not supported by layout-studio; use PEM or securesystemslib keys')
   const timeout = Number(flags.inspectionTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--inspection-timeout must be a positive number of seconds, not '${flags.inspectionTimeout}'`)
+  // Big bundles decode their links on worker threads (small ones stay on this thread); start them now.
+  const decoder = new DecodePool()
+  void decoder.prepare(flags.linkDir)
   const keys = await loadOwnerKeys(flags)
   const parameters = flags.substitutionParameters ? await loadParameters(flags.substitutionParameters) : undefined
   const layoutBytes = await readFile(flags.layout).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read the layout '${flags.layout}': ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
   })
-  // Big bundles decode their links on worker threads (small ones stay on this thread).
-  const decoder = new DecodePool()
   const report = await verifyLayoutFile(layoutBytes, flags.layout, {
     layoutKeys: keys,
     links: new DirectoryLinkSource(flags.linkDir),

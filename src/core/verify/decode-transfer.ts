@@ -10,7 +10,7 @@ import type { Envelope } from '../envelope/types.ts'
 import { linkToSigned } from '../model/link.ts'
 import type { Link } from '../model/types.ts'
 import type { DecodeResult } from './decode.ts'
-import { packArtifacts, unpackArtifacts, type PackedArtifacts } from './packed-artifacts.ts'
+import { packArtifacts, packedBuffers, unpackArtifacts, type PackedArtifacts } from './packed-artifacts.ts'
 
 type LoadedResult = Extract<DecodeResult, { status: 'loaded' }>
 
@@ -47,6 +47,17 @@ export function packDecodeResult(result: DecodeResult): TransferredResult {
     envelope: { ...(withoutSigned as Omit<Envelope, 'document' | 'signed'>), link: { ...link, materials: packArtifacts(link.materials), products: packArtifacts(link.products) } },
     signature: result.signature,
   }
+}
+
+/**
+ * The buffers to transfer with `transferred` (postMessage's transfer list): the packed artifact
+ * bytes, megabytes per link, then move between threads without a copy. The sender must not
+ * use the result afterwards.
+ */
+export function transferablesOf(transferred: TransferredResult): ArrayBuffer[] {
+  if (transferred.status !== 'loaded-link') return []
+  const { materials, products } = transferred.envelope.link
+  return [...new Set([...packedBuffers(materials), ...packedBuffers(products)])]
 }
 
 /** The decode result a transferred one stands for; `undefined` for `decode-here`. */

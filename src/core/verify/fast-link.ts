@@ -119,9 +119,9 @@ class LinkScanner {
 
   constructor(data: Uint8Array) {
     this.data = data
-    this.out = new Uint8Array(data.length)
-    this.paths = new Uint8Array(data.length)
-    this.digests = new Uint8Array(data.length)
+    this.out = scratch(0, data.length)
+    this.paths = scratch(1, data.length)
+    this.digests = scratch(2, data.length)
   }
 
   scan(): Scan | undefined {
@@ -179,7 +179,7 @@ class LinkScanner {
   /** Finishes the compact `signed` text; `end` is the index after its `}`. */
   private closeSigned(copied: number, end: number): number {
     this.outLength = compactJsonInto(this.data, copied, end, this.out, this.outLength)
-    this.signedBytes = this.out.subarray(0, this.outLength)
+    this.signedBytes = this.out.slice(0, this.outLength)
     return end
   }
 
@@ -279,10 +279,13 @@ class LinkScanner {
     this.digestsLength = d
     const packed: Packed = {
       kind: 'packed',
+      // Checked above, byte by byte: for ASCII, byte order is UTF-16 order.
+      ascending: true,
       count,
       algorithm: count === 0 ? '' : asciiDecoder.decode(data.subarray(algorithmStart, algorithmEnd)),
-      paths: asciiDecoder.decode(paths.subarray(pathsStart, p)),
-      digests: asciiDecoder.decode(digests.subarray(digestsStart, d)),
+      // Copies, so that each map owns its buffers and a thread can transfer them (decode-transfer.ts).
+      paths: paths.slice(pathsStart, p),
+      digests: digests.slice(digestsStart, d),
     }
     return { end: i + 1, packed }
   }
@@ -346,6 +349,25 @@ class LinkScanner {
     skeleton.set(data.subarray(from), at)
     return skeleton
   }
+}
+
+/**
+ * Work buffers shared by all scans of this thread (a scan is synchronous, so one at a time):
+ * allocating three file-sized arrays per link cost more than the scan of a warm reader. What
+ * outlives the scan is copied out of them at its right size.
+ */
+const scratchBuffers: Uint8Array<ArrayBuffer>[] = []
+/** Larger files get buffers of their own, so that one huge file does not stay in memory. */
+const MAX_KEPT_SCRATCH = 32 * 1024 * 1024
+
+function scratch(slot: number, size: number): Uint8Array<ArrayBuffer> {
+  if (size > MAX_KEPT_SCRATCH) return new Uint8Array(size)
+  let buffer = scratchBuffers[slot]
+  if (buffer === undefined || buffer.length < size) {
+    buffer = new Uint8Array(Math.max(size, 64 * 1024))
+    scratchBuffers[slot] = buffer
+  }
+  return buffer
 }
 
 /** Whether bytes [a0, a1) sort strictly before [b0, b1) (code point order, as the text is ASCII). */

@@ -11,7 +11,7 @@ import type { ArtifactMap, HashDict, Link, RuleSource } from '../model/types.ts'
 import { compilePattern } from '../rules/fnmatch.ts'
 import { formatRule, parseRule } from '../rules/parse.ts'
 import type { ArtifactKind, ArtifactRule, MatchRule } from '../rules/types.ts'
-import { PackedArtifactMap } from './packed-artifacts.ts'
+import { isAscending, PackedArtifactMap } from './packed-artifacts.ts'
 import type { MatchMiss, RuleFailure, RuleListTrace, RuleTrace } from './report.ts'
 
 /** The links MATCH rules may refer to, keyed by step (or inspection) name key. */
@@ -41,7 +41,7 @@ type EntryComparison = 'equal' | 'differs' | 'missing-a' | 'missing-b'
 
 /**
  * {@link hashDictsEqual} on two entries, looked up once each; packed maps compare their digest
- * strings without building hash dicts (the rules compare tens of thousands of entries).
+ * bytes without building strings or hash dicts (the rules compare tens of thousands of entries).
  */
 function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string): EntryComparison {
   if (a instanceof PackedArtifactMap && b instanceof PackedArtifactMap) {
@@ -49,7 +49,7 @@ function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: st
     if (i === undefined) return 'missing-a'
     const j = b.indexOf(pathB)
     if (j === undefined) return 'missing-b'
-    return a.packed.algorithm === b.packed.algorithm && a.digestList[i] === b.digestList[j] ? 'equal' : 'differs'
+    return a.sameDigest(i, b, j) ? 'equal' : 'differs'
   }
   const x = a.get(pathA)
   if (x === undefined) return 'missing-a'
@@ -71,6 +71,8 @@ export function evaluateRuleList(
 ): RuleListTrace {
   const artifacts = kind === 'materials' ? link.materials : link.products
   const initial = [...artifacts.keys()]
+  // Rules only ever remove from the queue, so a sorted queue stays sorted.
+  const sorted = artifacts instanceof PackedArtifactMap ? artifacts.isSorted : isAscending(initial)
   let queue = initial
   const trace: RuleTrace[] = []
   let failedAt: number | undefined
@@ -81,7 +83,7 @@ export function evaluateRuleList(
       trace.push({ index, source: [...source], text: describeSource(source), status: 'not-reached', queueSize: 0, consumed: [] })
       continue
     }
-    const entry = evaluateRule(source, queue, link, artifacts, links)
+    const entry = evaluateRule(source, queue, sorted, link, artifacts, links)
     trace.push({ index, ...entry, queueSize: queue.length })
     if (entry.status === 'fail') {
       failedAt = index
@@ -119,7 +121,7 @@ function withoutConsumed(queue: readonly string[], consumed: readonly string[]):
 
 type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'>
 
-function evaluateRule(source: RuleSource, queue: readonly string[], link: Link, artifacts: ArtifactMap, links: RuleLinks): RuleOutcome {
+function evaluateRule(source: RuleSource, queue: readonly string[], sorted: boolean, link: Link, artifacts: ArtifactMap, links: RuleLinks): RuleOutcome {
   const base = { source: [...source], text: describeSource(source) }
   let rule: ArtifactRule
   try {
@@ -128,7 +130,7 @@ function evaluateRule(source: RuleSource, queue: readonly string[], link: Link, 
     const message = error instanceof CoreError ? error.detail : String(error)
     return { ...base, status: 'fail', consumed: [], failure: { kind: 'malformed', message } }
   }
-  if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, artifacts, links) }
+  if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, sorted, artifacts, links) }
   if (rule.type === 'REQUIRE') {
     // REQUIRE takes a literal name, not a pattern (in-toto 1.3.1 `verify_require_rule`).
     return queue.includes(rule.pattern)
@@ -160,6 +162,7 @@ function evaluateRule(source: RuleSource, queue: readonly string[], link: Link, 
 function evaluateMatch(
   rule: MatchRule,
   queue: readonly string[],
+  sorted: boolean,
   artifacts: ArtifactMap,
   links: RuleLinks,
 ): Pick<RuleTrace, 'status' | 'consumed' | 'misses' | 'destinationFound' | 'failure'> {
@@ -174,8 +177,14 @@ function evaluateMatch(
   // Only queue entries under the source prefix are candidates, with the prefix stripped.
   const prefix = rule.sourcePrefix ? joinArtifactPath(rule.sourcePrefix, '') : ''
   const samePrefixes = (rule.sourcePrefix || '') === (rule.destinationPrefix || '')
-  for (const queued of queue) {
-    if (prefix && !queued.startsWith(prefix)) continue
+  // In a sorted queue the paths under the prefix are one run, starting where the prefix would sort.
+  const first = prefix && sorted ? lowerBound(queue, prefix) : 0
+  for (let at = first; at < queue.length; at++) {
+    const queued = queue[at] as string
+    if (prefix && !queued.startsWith(prefix)) {
+      if (sorted) break
+      continue
+    }
     // Rebuilding gives back `queued` itself unless the relative path is absolute or has a backslash
     // (joinArtifactPath; the prefix has none left); reusing it saves building and hashing a new string per artifact.
     const rebuildsItself = prefix === '' || (queued.charCodeAt(prefix.length) !== 0x2f && !queued.includes('\\'))
@@ -208,6 +217,18 @@ function evaluateMatch(
     }
     return undefined
   }
+}
+
+/** The first index of the sorted `list` whose entry is not below `value` (UTF-16 order, as `<`). */
+function lowerBound(list: readonly string[], value: string): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((list[mid] as string) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** The rule as one line of text, tolerating sources the parser would reject. */
