@@ -3,24 +3,15 @@
  * (`compactJsonBytes`) must equal its canonical JSON, on every link of the fixtures and on
  * hand-made files that break each precondition.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { FIXTURES, linkFilesIn } from '../../../test/core/support/fixtures.ts'
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import { canonicalBytes } from '../json/canonical.ts'
 import { readLinkEnvelope } from './decode.ts'
 
-const FIXTURES = resolve(fileURLToPath(new URL('../../../test/fixtures', import.meta.url)))
 const encoder = new TextEncoder()
 
-function linkFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return linkFiles(path)
-    return name.endsWith('.link') ? [path] : []
-  })
-}
 
 /** Reads `text` as a link file and checks the signed bytes against a fresh canonical encoding. */
 function signedBytesAgree(text: string | Uint8Array): boolean {
@@ -33,7 +24,7 @@ const link = (signed: string) => `{"signatures": [], "signed": ${signed}}`
 const BASE = '"_type": "link", "byproducts": {}, "command": ["make"], "environment": {}'
 
 describe('signed bytes taken from link files', () => {
-  const files = linkFiles(FIXTURES)
+  const files = linkFilesIn(FIXTURES)
 
   it('equal the canonical JSON for every fixture link that can be read', () => {
     expect(files.length).toBeGreaterThan(50)

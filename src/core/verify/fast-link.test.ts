@@ -4,10 +4,9 @@
  * them, and on variants breaking each of its conditions, where the public reader must then
  * still give the general decoder's result or error.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { FIXTURES, linkFilesIn } from '../../../test/core/support/fixtures.ts'
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { canonicalBytes } from '../json/canonical.ts'
@@ -18,16 +17,8 @@ import { readLinkEnvelope, readLinkEnvelopeGeneral } from './decode.ts'
 import { readLinkFast } from './fast-link.ts'
 import { PackedArtifactMap } from './packed-artifacts.ts'
 
-const FIXTURES = resolve(fileURLToPath(new URL('../../../test/fixtures', import.meta.url)))
 const encoder = new TextEncoder()
 
-function linkFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return linkFiles(path)
-    return name.endsWith('.link') ? [path] : []
-  })
-}
 
 const artifactEntries = (map: ArtifactMap) => [...map].map(([path, hashes]) => [path, [...hashes]])
 
@@ -105,7 +96,7 @@ const FULL = {
 
 describe('the fast link reader', () => {
   it('agrees with the general decoder on every fixture link', () => {
-    const files = linkFiles(FIXTURES)
+    const files = linkFilesIn(FIXTURES)
     expect(files.length).toBeGreaterThan(50)
     let taken = 0
     for (const file of files) if (agrees(readFileSync(file))) taken++

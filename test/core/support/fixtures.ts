@@ -29,6 +29,11 @@ export function documentsIn(dir: string): string[] {
   return out
 }
 
+/** The link files below `dir` (sublayout link directories included), sorted. */
+export function linkFilesIn(dir: string): string[] {
+  return documentsIn(dir).filter((path) => path.endsWith('.link'))
+}
+
 /** `path` relative to test/fixtures with `/` separators (the keys of the golden files). */
 export function fixtureName(path: string): string {
   return relative(FIXTURES, path).split(sep).join('/')
