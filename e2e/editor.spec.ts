@@ -253,6 +253,24 @@ test('reordering rules with the move buttons', async ({ page }) => {
   await expect(page.getByLabel('package product rule 2', { exact: true })).toHaveValue('CREATE foo.tar.gz')
 })
 
+test('reordering rules by dragging', async ({ page }) => {
+  await node(page, 'package').click()
+  const rule = (n: number) => page.getByLabel(`package product rule ${n}`, { exact: true })
+  const row = (n: number) => page.locator('li.editor-rule').filter({ has: rule(n) })
+  await page.getByLabel('New product rule', { exact: true }).fill('DISALLOW *')
+  await page.getByRole('button', { name: 'Add new product rule' }).click()
+  const before = await Promise.all([1, 2, 3].map((n) => rule(n).inputValue()))
+  expect(before[2]).toBe('DISALLOW *')
+  await row(3).dragTo(row(1))
+  await expect(rule(1)).toHaveValue(before[2] as string)
+  await expect(rule(2)).toHaveValue(before[0] as string)
+  await expect(rule(3)).toHaveValue(before[1] as string)
+  // A drag is one edit, undone as one.
+  await page.keyboard.press('Control+Z')
+  await expect(rule(1)).toHaveValue(before[0] as string)
+  await expect(rule(3)).toHaveValue(before[2] as string)
+})
+
 test('a reload keeps the draft', async ({ page }) => {
   await page.getByRole('button', { name: 'New layout' }).click()
   await page.getByRole('button', { name: 'Add step' }).click()
