@@ -196,6 +196,56 @@ test.describe('packed bundles', () => {
   })
 })
 
+test('a folder dragged onto the links zone, sublayout directory included, gives the folder picker\'s result', async ({ page }) => {
+  const name = 'sublayout-summary-mismatch'
+  const linksDir = join(VECTORS, name, 'links')
+  await openVerify(page)
+  await dropVector(page, name)
+  const picked = await verdictOf(page)
+
+  await openVerify(page)
+  const dir = join(VECTORS, name)
+  await panel(page).getByLabel('Layout to verify').setInputFiles(join(dir, 'layout/root.layout'))
+  await panel(page).getByLabel('Owner public keys').setInputFiles(ownerKeyFiles(name))
+  const files = filesUnder(linksDir).map((file) => ({ path: relative(linksDir, file).split('\\').join('/'), base64: readFileSync(file).toString('base64') }))
+  expect(files.some((file) => file.path.includes('/'))).toBe(true)
+  // Playwright cannot drag a folder from the OS: the drop event carries a DataTransfer whose one
+  // item is a directory entry, as Chromium's File and Directory Entries API gives it (readEntries
+  // answering in batches until it answers none).
+  await page.getByTestId('verify-links-zone').evaluate((zone, { files }) => {
+    type Entry = { isFile: boolean; isDirectory: boolean; name: string; [k: string]: unknown }
+    const directory = (dirName: string, children: Entry[]): Entry => ({
+      isFile: false,
+      isDirectory: true,
+      name: dirName,
+      createReader() {
+        let at = 0
+        return { readEntries(success: (entries: Entry[]) => void) { const batch = children.slice(at, at + 2); at += batch.length; setTimeout(() => success(batch)) } }
+      },
+    })
+    const tree = new Map<string, Entry[]>([['', []]])
+    for (const { path, base64 } of files) {
+      const parts = path.split('/')
+      const fileName = parts.pop() as string
+      const parent = parts.join('/')
+      if (!tree.has(parent)) {
+        tree.set(parent, [])
+        tree.get('')?.push(directory(parent, tree.get(parent) as Entry[]))
+      }
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+      const file = new File([bytes], fileName)
+      tree.get(parent)?.push({ isFile: true, isDirectory: false, name: fileName, file: (success: (f: File) => void) => setTimeout(() => success(file)) })
+    }
+    const root = directory('links', tree.get('') as Entry[])
+    const transfer = { items: [{ kind: 'file', webkitGetAsEntry: () => root }], files: [], types: ['Files'] }
+    const drop = new DragEvent('drop', { bubbles: true, cancelable: true })
+    Object.defineProperty(drop, 'dataTransfer', { value: transfer })
+    zone.dispatchEvent(drop)
+  }, { files })
+  for (const file of files) await expect(page.getByTestId('verify-links-zone')).toContainText(file.path)
+  expect(await verdictOf(page)).toEqual(picked)
+})
+
 test.describe('hostile bundles are refused and the page keeps working', () => {
   /** A zip whose one member inflates to `size` bytes of zeros, built without holding them. */
   function zipBomb(size: number): Buffer {
