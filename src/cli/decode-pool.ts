@@ -10,7 +10,7 @@ import { isAbsolute, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { decodeOne, sequentialDecoder, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
+import { decodeOne, sequentialDecoder, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
 import { unpackDecodeResult } from '../core/verify/decode-transfer.ts'
 import type { LinkSource } from '../core/verify/sources.ts'
 import type { WorkerRequest, WorkerResponse } from './decode-worker.ts'
@@ -38,9 +38,9 @@ export class DecodePool implements LinkDecoder {
     this.minParallelBytes = options.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES
   }
 
-  async decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal): Promise<DecodeResult[]> {
+  async decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal, onResult?: DecodeListener): Promise<DecodeResult[]> {
     if (!(source instanceof DirectoryLinkSource) || requests.length < 2 || (await totalBytes(requests, source)) < this.minParallelBytes) {
-      return sequentialDecoder.decode(requests, source, signal)
+      return sequentialDecoder.decode(requests, source, signal, onResult)
     }
     const workers = this.start(Math.min(this.threads, requests.length))
     const results: DecodeResult[] = new Array(requests.length)
@@ -65,10 +65,14 @@ export class DecodePool implements LinkDecoder {
       for (const worker of workers) {
         const onMessage = ({ id, result }: WorkerResponse) => {
           const unpacked = unpackDecodeResult(result)
-          if (unpacked === undefined) local.push(id)
-          else results[id] = unpacked
+          // Ask for the next file first: the listener may keep this thread busy for a while.
           if (--pending === 0) finish()
           else send(worker)
+          if (unpacked === undefined) local.push(id)
+          else {
+            results[id] = unpacked
+            onResult?.(id, unpacked)
+          }
         }
         const onError = (error: unknown) => finish(error)
         const onExit = (code: number) => finish(new Error(`a link decoding thread stopped unexpectedly (exit code ${code})`))
@@ -83,7 +87,11 @@ export class DecodePool implements LinkDecoder {
       }
     })
     // Files whose decoded form does not survive a thread crossing (layouts, unusual signatures).
-    for (const id of local) results[id] = await decodeOne(requests[id] as DecodeRequest, source)
+    for (const id of local) {
+      const result = await decodeOne(requests[id] as DecodeRequest, source)
+      results[id] = result
+      onResult?.(id, result)
+    }
     return results
   }
 

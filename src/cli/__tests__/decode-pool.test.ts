@@ -104,4 +104,22 @@ describe('DecodePool', () => {
       expect(parallel, vector.name).toEqual(sequential)
     }
   }, 60_000)
+
+  it('gives the same reports whether or not step rules are evaluated while links arrive', async () => {
+    // No listener: the verifier evaluates every rule after loading (early-rules.ts is never fed).
+    const withoutEarlyRules: LinkDecoder = { decode: (requests, source, signal) => sequentialDecoder.decode(requests, source, signal) }
+    // Results told in reverse order once all are known: guesses are made in another order.
+    const reversed: LinkDecoder = {
+      async decode(requests, source, signal, onResult) {
+        const results = await sequentialDecoder.decode(requests, source, signal)
+        for (let index = results.length - 1; index >= 0; index--) onResult?.(index, results[index]!)
+        return results
+      },
+    }
+    for (const [index, vector] of vectors.entries()) {
+      const plain = await reportOf(index, withoutEarlyRules)
+      expect(await reportOf(index, sequentialDecoder), vector.name).toEqual(plain)
+      expect(await reportOf(index, reversed), vector.name).toEqual(plain)
+    }
+  }, 90_000)
 })

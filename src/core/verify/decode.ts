@@ -41,8 +41,11 @@ export type DecodeResult =
       readonly signature?: { readonly status: SignatureStatus } | { readonly status: 'error'; readonly error: ErrorInfo }
     }
 
+/** Told each result as soon as it is known (in any order), before `decode` resolves. */
+export type DecodeListener = (index: number, result: DecodeResult) => void
+
 export interface LinkDecoder {
-  decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal): Promise<DecodeResult[]>
+  decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal, onResult?: DecodeListener): Promise<DecodeResult[]>
 }
 
 export function toErrorInfo(error: unknown, file?: string): ErrorInfo {
@@ -103,7 +106,7 @@ export function readLinkEnvelopeGeneral(data: Uint8Array, file: string): Envelop
 
 /** Decodes on the calling thread, a few files at a time so reads and WebCrypto overlap. */
 export const sequentialDecoder: LinkDecoder = {
-  async decode(requests, source, signal) {
+  async decode(requests, source, signal, onResult) {
     const results: DecodeResult[] = new Array(requests.length)
     const concurrency = 4
     let next = 0
@@ -111,7 +114,9 @@ export const sequentialDecoder: LinkDecoder = {
       while (next < requests.length) {
         signal?.throwIfAborted()
         const index = next++
-        results[index] = await decodeOne(requests[index] as DecodeRequest, source)
+        const result = await decodeOne(requests[index] as DecodeRequest, source)
+        results[index] = result
+        onResult?.(index, result)
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker))

@@ -14,8 +14,10 @@ import type { Envelope } from '../envelope/types.ts'
 import { verifyEnvelopeSignature } from '../envelope/verify.ts'
 import { pythonEquals, type JsonValue } from '../json/value.ts'
 import type { PublicKey } from '../keys/types.ts'
-import type { ArtifactMap, Inspection, Layout, LayoutKey, Link, Named, Step } from '../model/types.ts'
+import type { ArtifactMap, Inspection, Layout, LayoutKey, Link, Step } from '../model/types.ts'
+import { EarlyStepRules, type EarlyTraces } from './early-rules.ts'
 import { explainRuleFailure } from './explain.ts'
+import { nameKey, stringKey } from './item-keys.ts'
 import { sequentialDecoder, toErrorInfo, type DecodeRequest, type DecodeResult, type ErrorInfo, type LinkDecoder } from './decode.ts'
 import { packedIdentical } from './packed-artifacts.ts'
 import { pythonRepr } from './python-repr.ts'
@@ -214,7 +216,8 @@ class Verification {
     // 4–5. Load every candidate link file, then check signatures and thresholds.
     const plan = planLinks(layout, dir)
     this.progress('links', depth, 0, plan.requests.length)
-    const results = await timed('links', () => this.decoder.decode(plan.requests, this.options.links, this.options.signal))
+    const early = earlyRulesFor(layout, plan)
+    const results = await timed('links', () => this.decoder.decode(plan.requests, this.options.links, this.options.signal, (index, result) => early.arrived(index, result)))
     for (const request of plan.requests) this.usedPaths.add(request.path)
     const verified = this.checkLinks(layout, plan, results, trace, depth)
 
@@ -283,7 +286,8 @@ class Verification {
     this.progress('rules', depth)
     await timed('step-rules', async () => {
       for (const [stepIndex, step] of layout.steps.entries()) {
-        this.checkItemRules('step', stepIndex, step, reduced.get(nameKey(step)) as Link, reduced, (materials, products) => {
+        const link = reduced.get(nameKey(step)) as Link
+        this.checkItemRules('step', stepIndex, step, link, reduced, early.take(stepIndex, link, reduced), (materials, products) => {
           const draft = trace.steps[stepIndex] as StepTraceDraft
           draft.materials = materials
           draft.products = products
@@ -309,7 +313,7 @@ class Verification {
         draft.message = `rules not checked: they compare with inspection '${unavailable}', which was not run`
         continue
       }
-      this.checkItemRules('inspection', index, inspection, link, combined, (materials, products) => {
+      this.checkItemRules('inspection', index, inspection, link, combined, undefined, (materials, products) => {
         draft.materials = materials
         draft.products = products
         draft.status = products?.status === 'pass' ? 'pass' : 'fail'
@@ -522,11 +526,13 @@ class Verification {
     item: Step | Inspection,
     link: Link,
     links: Map<string, Link>,
+    /** The traces, if already evaluated while the links arrived (early-rules.ts). */
+    evaluated: EarlyTraces | undefined,
     record: (materials: RuleListTrace, products: RuleListTrace | undefined) => void,
   ): void {
     const lookup = { get: (name: string) => links.get(stringKey(name)) }
-    const materials = evaluateRuleList(item.name, 'materials', item.expectedMaterials, link, lookup)
-    const products = materials.status === 'pass' ? evaluateRuleList(item.name, 'products', item.expectedProducts, link, lookup) : undefined
+    const materials = evaluated?.materials ?? evaluateRuleList(item.name, 'materials', item.expectedMaterials, link, lookup)
+    const products = evaluated ? evaluated.products : materials.status === 'pass' ? evaluateRuleList(item.name, 'products', item.expectedProducts, link, lookup) : undefined
     record(materials, products)
     const failed = materials.status === 'fail' ? materials : products?.status === 'fail' ? products : undefined
     if (failed === undefined) return
@@ -668,6 +674,15 @@ function planLinks(layout: Layout, dir: string): LinkPlan {
   return { requests, candidates }
 }
 
+/** Early rule evaluation for the plan's steps, each file in the verifier's order. */
+function earlyRulesFor(layout: Layout, plan: LinkPlan): EarlyStepRules {
+  const requestOf = new Map(plan.requests.map((request, index) => [request.path, index]))
+  const candidates = plan.candidates.map((list) =>
+    list.map((candidate) => ({ request: requestOf.get(candidate.path) as number, authorized: candidate.authorization !== undefined && 'key' in candidate.authorization })),
+  )
+  return new EarlyStepRules(layout, candidates)
+}
+
 /** The reference's authorization walk over `step.pubkeys` (verify_link_signature_thresholds). */
 function authorize(layout: Layout, step: Step, linkKeyid: string): Candidate['authorization'] {
   const mainKeyForSubkey = new Map<string, LayoutKey>()
@@ -707,18 +722,6 @@ function joinPath(dir: string, name: string): string {
 
 function thresholdValue(step: Step): bigint {
   return typeof step.threshold === 'boolean' ? (step.threshold ? 1n : 0n) : step.threshold
-}
-
-/** Identity of a step or inspection name with Python's equality (`1 == True`). */
-function nameKey(item: Named): string {
-  if (item.rawName === undefined) return stringKey(item.name)
-  const raw = item.rawName
-  if (typeof raw === 'boolean') return `v:${raw ? 1 : 0}`
-  return `v:${raw === null ? 'None' : String(raw)}`
-}
-
-function stringKey(name: string): string {
-  return `s:${name}`
 }
 
 function artifactsEqual(a: ArtifactMap, b: ArtifactMap): boolean {

@@ -1,0 +1,132 @@
+/**
+ * Step rules evaluated while links are still arriving. Decoding a big bundle keeps the
+ * decoding threads busy for seconds while the verifying thread waits; the rules then took
+ * another half second on that thread alone. Here each step's rules are evaluated as soon as
+ * its links and those of the steps its MATCH rules read from have arrived, on a *guess* of
+ * the link the verifier will choose (the first authorized, validly signed link in pubkeys
+ * order). The verifier takes an early result only when it is certain to be the result it
+ * would compute itself: rule evaluation is a pure function of the step, its chosen link and
+ * the links its lookups returned, so the result is reused exactly when the chosen link and
+ * every lookup answer are the same objects as in the verifier's own run ({@link take}).
+ * A wrong guess, a failure before the rules, a sublayout: the verifier computes as usual.
+ */
+import type { Layout, Link, RuleSource } from '../model/types.ts'
+import { parseRule } from '../rules/parse.ts'
+import type { DecodeResult } from './decode.ts'
+import { nameKey, stringKey } from './item-keys.ts'
+import type { RuleListTrace } from './report.ts'
+import { evaluateRuleList } from './rules.ts'
+
+/** One file the verifier may use for a step, in the verifier's order. */
+export interface EarlyCandidate {
+  /** Index of its decode request. */
+  readonly request: number
+  /** Whether a key of the layout may sign it for this step. */
+  readonly authorized: boolean
+}
+
+export interface EarlyTraces {
+  readonly materials: RuleListTrace
+  /** Absent when the material rules failed (products are then not evaluated). */
+  readonly products: RuleListTrace | undefined
+}
+
+interface Evaluation extends EarlyTraces {
+  readonly link: Link
+  /** Every lookup a rule made, with its answer. */
+  readonly lookups: ReadonlyMap<string, Link | undefined>
+}
+
+export class EarlyStepRules {
+  private readonly layout: Layout
+  private readonly candidates: readonly (readonly EarlyCandidate[])[]
+  private readonly results = new Map<number, DecodeResult>()
+  /** Step keys each step's MATCH rules read from. */
+  private readonly sources: readonly (readonly string[])[]
+  /** The guessed link of each step whose candidates have all arrived (`undefined`: none usable). */
+  private readonly guesses = new Map<number, Link | undefined>()
+  private readonly guessedKeys = new Map<string, Link>()
+  private readonly evaluations = new Map<number, Evaluation>()
+
+  constructor(layout: Layout, candidates: readonly (readonly EarlyCandidate[])[]) {
+    this.layout = layout
+    this.candidates = candidates
+    this.sources = layout.steps.map((step) => matchSources([...step.expectedMaterials, ...step.expectedProducts]))
+  }
+
+  /** Takes one decode result as it arrives; evaluates the steps that became ready. Never throws. */
+  arrived(request: number, result: DecodeResult): void {
+    this.results.set(request, result)
+    let guessed = false
+    for (const [stepIndex, candidates] of this.candidates.entries()) {
+      if (this.guesses.has(stepIndex) || !candidates.every((candidate) => this.results.has(candidate.request))) continue
+      const link = this.guess(candidates)
+      this.guesses.set(stepIndex, link)
+      const step = this.layout.steps[stepIndex]
+      if (link !== undefined && step !== undefined && !this.guessedKeys.has(nameKey(step))) this.guessedKeys.set(nameKey(step), link)
+      guessed = true
+    }
+    if (guessed) this.evaluateReady()
+  }
+
+  /**
+   * The traces of step `stepIndex` evaluated early, if they are the ones the verifier would
+   * compute for `link` with the chosen links `reduced`; otherwise `undefined`.
+   */
+  take(stepIndex: number, link: Link, reduced: ReadonlyMap<string, Link>): EarlyTraces | undefined {
+    const evaluation = this.evaluations.get(stepIndex)
+    if (evaluation === undefined || evaluation.link !== link) return undefined
+    for (const [key, answer] of evaluation.lookups) if (reduced.get(key) !== answer) return undefined
+    return { materials: evaluation.materials, products: evaluation.products }
+  }
+
+  private guess(candidates: readonly EarlyCandidate[]): Link | undefined {
+    for (const candidate of candidates) {
+      const result = this.results.get(candidate.request)
+      if (!candidate.authorized || result?.status !== 'loaded' || result.signature?.status !== 'valid') continue
+      // A sublayout's link is replaced by its summary: nothing to guess.
+      return result.envelope.document.type === 'link' ? result.envelope.document.link : undefined
+    }
+    return undefined
+  }
+
+  private evaluateReady(): void {
+    for (const [stepIndex, step] of this.layout.steps.entries()) {
+      if (this.evaluations.has(stepIndex)) continue
+      const link = this.guesses.get(stepIndex)
+      if (link === undefined) continue
+      const sourcesKnown = (this.sources[stepIndex] as readonly string[]).every((key) => this.guessedKeys.has(key) || !this.layout.steps.some((other) => nameKey(other) === key))
+      if (!sourcesKnown) continue
+      try {
+        const lookups = new Map<string, Link | undefined>()
+        const lookup = {
+          get: (name: string) => {
+            const key = stringKey(name)
+            const answer = this.guessedKeys.get(key)
+            lookups.set(key, answer)
+            return answer
+          },
+        }
+        const materials = evaluateRuleList(step.name, 'materials', step.expectedMaterials, link, lookup)
+        const products = materials.status === 'pass' ? evaluateRuleList(step.name, 'products', step.expectedProducts, link, lookup) : undefined
+        this.evaluations.set(stepIndex, { link, lookups, materials, products })
+      } catch {
+        // The verifier evaluates this step itself, and reports whatever happens then.
+      }
+    }
+  }
+}
+
+/** Keys of the items MATCH rules read from (rules that do not parse are left to the verifier). */
+function matchSources(rules: readonly RuleSource[]): string[] {
+  const keys = new Set<string>()
+  for (const source of rules) {
+    try {
+      const rule = parseRule(source)
+      if (rule.type === 'MATCH') keys.add(stringKey(rule.destinationStep))
+    } catch {
+      // Malformed: the verifier reports it.
+    }
+  }
+  return [...keys]
+}
