@@ -24,8 +24,11 @@ export interface DecodePoolOptions {
 }
 
 const DEFAULT_MIN_PARALLEL_BYTES = 4 * 1024 * 1024
-/** Requests in flight per worker, so a worker never waits for its next file. */
-const IN_FLIGHT = 2
+/**
+ * Requests in flight per worker, so a worker never waits for its next file, even while this
+ * thread spends tens of milliseconds evaluating a step's rules early (early-rules.ts).
+ */
+const IN_FLIGHT = 4
 
 export class DecodePool implements LinkDecoder {
   private readonly threads: number
