@@ -3,7 +3,12 @@
  * exported key material never becomes part of the DOM.
  */
 export function downloadText(fileName: string, text: string, type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+  downloadBlob(fileName, new Blob([text], { type }))
+}
+
+/** Saves a Blob made elsewhere (e.g. in a worker, which can hand it over without copying). */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
   const anchor = document.createElement('a')
   anchor.href = url
   anchor.download = fileName

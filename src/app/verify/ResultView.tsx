@@ -3,21 +3,19 @@
  * each step's links and threshold, inspections and how they were run, the rule trace of the
  * selected step, the report download and a printable summary.
  */
-import { useMemo } from 'react'
-import type { BundleVerification } from '../../core/bundle/verify-bundle.ts'
-import { readEnvelope } from '../../core/envelope/read.ts'
-import type { Layout } from '../../core/model/types.ts'
-import type { VerificationReport } from '../../core/verify/report.ts'
+import { useEffect, useMemo, useState } from 'react'
+import type { Point } from '../../core/editor/auto-layout.ts'
 import LayoutGraph from '../editor/graph/LayoutGraph.tsx'
 import { useEditorUi } from '../editor/ui-store.ts'
-import { downloadText } from '../shared/download.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { failingRule, graphStatus, headline, inspectionHow, inspectionState, stepState, thresholdLabel } from './present.ts'
+import type { ReportSummary, VerificationSummary } from './protocol.ts'
+import { readLayoutEnvelope } from './result-graph.ts'
 import { RuleTrace } from './RuleTrace.tsx'
-import { useVerifyStore } from './verify-store.ts'
+import { useVerifyStore, type TraceState } from './verify-store.ts'
 
 interface ResultViewProps {
-  result: BundleVerification
+  result: VerificationSummary
   layoutBytes: Uint8Array
   layoutName: string
   fromEditor: boolean
@@ -26,16 +24,17 @@ interface ResultViewProps {
 export function ResultView({ result, layoutBytes, layoutName, fromEditor }: ResultViewProps) {
   const selected = useVerifyStore((state) => state.selected)
   const select = useVerifyStore((state) => state.select)
+  const trace = useVerifyStore((state) => state.trace)
+  const downloadProblem = useVerifyStore((state) => state.downloadProblem)
+  const downloadReport = useVerifyStore((state) => state.downloadReport)
   const report = result.report
-  const parsed = useMemo(() => {
-    try {
-      const envelope = readEnvelope(layoutBytes, layoutName)
-      return envelope.document.type === 'layout' ? { envelope, layout: envelope.document.layout } : undefined
-    } catch {
-      return undefined
-    }
-  }, [layoutBytes, layoutName])
+  // The layout as the worker parsed it, or (when cloning would have changed it) parsed here.
+  const layout = useMemo(() => result.graph?.layout ?? readLayoutEnvelope(layoutBytes, layoutName)?.layout, [result, layoutBytes, layoutName])
+  // Laid out by the worker; nodes the person drags keep their place until the next verification.
+  const [moved, setMoved] = useState<{ result: VerificationSummary; positions: ReadonlyMap<string, Point> }>()
+  const positions = moved?.result === result ? moved.positions : result.graph?.positions
   const status = useMemo(() => (report ? graphStatus(report) : undefined), [report])
+  const graphShown = useAfterFirstPaint()
   if (!report) return null
   const head = headline(report)
   const rule = failingRule(report)
@@ -44,8 +43,10 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
 
   const showRule = () => {
     const path = report.failure?.path
-    if (!path || !parsed) return
-    if (!fromEditor) useDocumentStore.getState().openDocument({ layout: parsed.layout, envelope: parsed.envelope })
+    // The editor takes the envelope too (for its signatures): read it only now.
+    const opened = fromEditor ? undefined : readLayoutEnvelope(layoutBytes, layoutName)
+    if (!path || (!fromEditor && !opened)) return
+    if (opened) useDocumentStore.getState().openDocument(opened)
     useEditorUi.getState().revealPath(path)
     document.getElementById('tab-design')?.click()
   }
@@ -63,7 +64,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
               <>
                 {' '}
                 · <code>{report.failure.path}</code>{' '}
-                {parsed && (
+                {layout && (
                   <button type="button" className="verify-link-button verify-noprint" onClick={showRule}>
                     {fromEditor ? 'Show this rule in the JSON view' : 'Open the layout in the editor at this rule'}
                   </button>
@@ -74,16 +75,32 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
         )}
       </div>
       <div className="verify-actions verify-noprint">
-        <button type="button" onClick={() => downloadText('verification-report.json', `${JSON.stringify(report, null, 2)}\n`, 'application/json')}>
+        <button type="button" onClick={downloadReport}>
           Download report (JSON)
         </button>
         <button type="button" onClick={() => window.print()}>
           Print summary
         </button>
       </div>
-      {parsed && status && (
+      {downloadProblem && (
+        <p className="verify-error verify-noprint" role="alert">
+          The report could not be saved: {downloadProblem}
+        </p>
+      )}
+      {layout && status && (
         <div className="verify-graph verify-noprint" aria-label="Layout graph with results">
-          <LayoutGraph layout={parsed.layout as Layout} readOnly status={status} highlightRule={rule} selected={selected} onSelect={select} />
+          {graphShown && (
+            <LayoutGraph
+              layout={layout}
+              readOnly
+              status={status}
+              highlightRule={rule}
+              selected={selected}
+              onSelect={select}
+              positions={positions}
+              onPositionsChange={(next) => setMoved({ result, positions: next })}
+            />
+          )}
         </div>
       )}
       <StepTable report={report} selected={selected} onSelect={select} />
@@ -112,7 +129,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
             </ul>
           ) : null}
           {selectedInspection?.message && <p className="verify-hint">{selectedInspection.message}</p>}
-          <RuleTrace item={selected} lists={[(selectedStep ?? selectedInspection)?.materials, (selectedStep ?? selectedInspection)?.products]} matches={result.matches} />
+          <SelectedTrace item={selected} trace={trace} />
         </section>
       )}
       <p className="verify-hint verify-print-only">
@@ -123,8 +140,35 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
   )
 }
 
+/**
+ * False until the first frame of the result has been painted: the verdict shows at once, and
+ * the graph (whose first drawing takes React Flow a few hundred milliseconds for a layout of
+ * 50 steps) comes in the next frame.
+ */
+function useAfterFirstPaint(): boolean {
+  const [painted, setPainted] = useState(false)
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setPainted(true))
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+    }
+  }, [])
+  return painted
+}
+
+/** The rule trace of the selected item, once the worker has sent it. */
+function SelectedTrace({ item, trace }: { item: string; trace: TraceState | undefined }) {
+  if (trace?.item !== item || trace.status === 'loading') return <p className="verify-hint">Reading the rule trace…</p>
+  if (trace.status === 'failed') return <p className="verify-error">The rule trace could not be read: {trace.message}</p>
+  return <RuleTrace item={item} lists={[trace.trace.materials, trace.trace.products]} matches={trace.trace.matches} />
+}
+
 interface TableProps {
-  report: VerificationReport
+  report: ReportSummary
   selected: string | undefined
   onSelect(name: string): void
 }

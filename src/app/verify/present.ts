@@ -1,8 +1,9 @@
 /**
  * How a verification report is told to a person: the headline, the per-node colours and
- * labels for the graph, and the CLI command for what a browser cannot run. Pure functions.
+ * labels for the graph, and the CLI command for what a browser cannot run. Pure functions,
+ * over the report as the page receives it (without rule traces; a full report is one too).
  */
-import type { InspectionTrace, StepTrace, VerificationReport } from '../../core/verify/report.ts'
+import type { InspectionSummary, ReportSummary, StepSummary } from './protocol.ts'
 
 export type NodeState = 'pass' | 'fail' | 'not-reached' | 'skipped' | 'not-run'
 
@@ -13,7 +14,7 @@ export interface Headline {
   readonly sentence: string
 }
 
-export function headline(report: VerificationReport): Headline {
+export function headline(report: ReportSummary): Headline {
   if (report.verdict === 'fail') {
     return { tone: 'fail', title: 'Verification failed', sentence: report.failure?.message ?? 'Verification failed.' }
   }
@@ -26,30 +27,30 @@ export function headline(report: VerificationReport): Headline {
 }
 
 /** Inspections not run, at every level (sublayouts run their own inspections). */
-export function notRunInspections(report: VerificationReport): InspectionTrace[] {
+export function notRunInspections(report: ReportSummary): InspectionSummary[] {
   return [...report.inspections.filter((inspection) => inspection.status === 'not-run'), ...report.steps.flatMap((step) => (step.sublayout ? notRunInspections(step.sublayout) : []))]
 }
 
 /** "2 of 3 valid links": valid signers out of the threshold (extra valid links noted). */
-export function thresholdLabel(step: StepTrace): string {
+export function thresholdLabel(step: StepSummary): string {
   const threshold = Number(step.threshold)
   const counted = Math.min(step.validSigners, threshold)
   const extra = step.validSigners - counted
   return `${counted} of ${step.threshold} valid link${threshold === 1 ? '' : 's'}${extra > 0 ? ` (+${extra})` : ''}`
 }
 
-export function stepState(step: StepTrace, report: VerificationReport): NodeState {
+export function stepState(step: StepSummary, report: ReportSummary): NodeState {
   if (step.status === 'not-run') return 'not-run'
   if (step.status === 'not-reached' && report.verdict === 'fail') return 'skipped'
   return step.status
 }
 
-export function inspectionState(inspection: InspectionTrace, report: VerificationReport): NodeState {
+export function inspectionState(inspection: InspectionSummary, report: ReportSummary): NodeState {
   if (inspection.status === 'not-reached' && report.verdict === 'fail') return 'skipped'
   return inspection.status
 }
 
-export function inspectionHow(inspection: InspectionTrace): string {
+export function inspectionHow(inspection: InspectionSummary): string {
   switch (inspection.how) {
     case 'emulated':
       return 'emulated in the browser'
@@ -63,7 +64,7 @@ export function inspectionHow(inspection: InspectionTrace): string {
 }
 
 /** Graph status by step/inspection name. */
-export function graphStatus(report: VerificationReport): Map<string, { state: NodeState; label?: string }> {
+export function graphStatus(report: ReportSummary): Map<string, { state: NodeState; label?: string }> {
   const status = new Map<string, { state: NodeState; label?: string }>()
   for (const step of report.steps) status.set(step.name, { state: stepState(step, report), label: thresholdLabel(step) })
   for (const inspection of report.inspections) status.set(inspection.name, { state: inspectionState(inspection, report), label: inspectionHow(inspection) })
@@ -71,7 +72,7 @@ export function graphStatus(report: VerificationReport): Map<string, { state: No
 }
 
 /** The failing rule to highlight on the graph, if the failure is a rule. */
-export function failingRule(report: VerificationReport): { item: string; list: 'materials' | 'products'; index: number } | undefined {
+export function failingRule(report: ReportSummary): { item: string; list: 'materials' | 'products'; index: number } | undefined {
   const failure = report.failure
   if (!failure || failure.ruleList === undefined || failure.ruleIndex === undefined) return undefined
   const item = failure.step ?? failure.inspection

@@ -1,17 +1,24 @@
 /**
  * Messages between the Verify panel and its worker. Files travel as Blobs (cloned without
- * copying their bytes); results are plain data.
+ * copying their bytes). The worker keeps what it read and what it found, and sends the page
+ * only what the page shows: a verification report of 10,000 artifacts per link holds tens of
+ * megabytes of artifact paths in its rule traces, and receiving those would block the page
+ * for a second. The traces come one step at a time, when someone opens one; the full report
+ * comes as a file, when someone downloads it.
  */
-import type { BundleAnalysis, BundleVerification } from '../../core/bundle/verify-bundle.ts'
+import type { MatchDetails } from '../../core/bundle/match-details.ts'
+import type { BundleAnalysis } from '../../core/bundle/verify-bundle.ts'
+import type { InspectionTrace, RuleListTrace, StepTrace, VerificationReport } from '../../core/verify/report.ts'
 import type { Progress } from '../../core/verify/verify.ts'
+import type { ResultGraph } from './result-graph.ts'
 
 export interface WorkerFile {
   readonly path: string
   readonly file: Blob
 }
 
-export interface WorkerRequest {
-  readonly kind: 'analyze' | 'verify'
+/** What the person chose: everything the worker needs to triage or verify. */
+export interface WorkerInputs {
   readonly layout?: WorkerFile
   readonly ownerKeys: readonly WorkerFile[]
   readonly links: readonly WorkerFile[]
@@ -20,8 +27,56 @@ export interface WorkerRequest {
   readonly notRunHint?: string
 }
 
+/** A report without the rule traces of its steps and inspections (at every sublayout level). */
+export interface ReportSummary extends Omit<VerificationReport, 'steps' | 'inspections'> {
+  readonly steps: readonly StepSummary[]
+  readonly inspections: readonly InspectionSummary[]
+}
+
+export type InspectionSummary = Omit<InspectionTrace, 'materials' | 'products'>
+
+export interface StepSummary extends Omit<StepTrace, 'materials' | 'products' | 'sublayout'> {
+  readonly sublayout?: ReportSummary
+}
+
+export interface VerificationSummary {
+  readonly analysis: BundleAnalysis
+  /** Absent when nothing could be verified (no layout or no owner key). */
+  readonly report?: ReportSummary
+  /** The verified layout's graph, laid out; absent when the layout is not readable. */
+  readonly graph?: ResultGraph
+}
+
+/** The rule trace of one step or inspection of the root layout, with the hashes of its MATCH rules. */
+export interface ItemTrace {
+  readonly materials?: RuleListTrace
+  readonly products?: RuleListTrace
+  readonly matches: MatchDetails
+}
+
+export type WorkerCall =
+  /** Read and classify the files (kept for `verify`), and triage them. */
+  | { readonly kind: 'analyze'; readonly inputs: WorkerInputs }
+  | { readonly kind: 'verify'; readonly inputs: WorkerInputs }
+  /** Of the last verification. */
+  | { readonly kind: 'trace'; readonly item: string }
+  /** The last verification's report as the CLI writes it with `--format json`. */
+  | { readonly kind: 'report-file' }
+
+/** What each call resolves to. */
+export interface CallResults {
+  readonly analyze: BundleAnalysis
+  readonly verify: VerificationSummary
+  readonly trace: ItemTrace
+  readonly 'report-file': Blob
+}
+
+export interface WorkerRequest {
+  readonly id: number
+  readonly call: WorkerCall
+}
+
 export type WorkerResponse =
-  | { readonly type: 'progress'; readonly progress: Progress }
-  | { readonly type: 'analyzed'; readonly analysis: BundleAnalysis }
-  | { readonly type: 'verified'; readonly result: BundleVerification }
-  | { readonly type: 'failed'; readonly message: string }
+  | { readonly id: number; readonly type: 'progress'; readonly progress: Progress }
+  | { readonly id: number; readonly type: 'done'; readonly value: CallResults[WorkerCall['kind']] }
+  | { readonly id: number; readonly type: 'failed'; readonly message: string }

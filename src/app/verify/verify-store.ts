@@ -1,25 +1,33 @@
 /**
  * The Verify panel's state: what was dropped in each zone, the triage of it, and the running
- * or finished verification. Work happens in workers; this store only keeps results.
+ * or finished verification. Work happens in worker sessions (worker-client.ts); this store
+ * only keeps what the page shows.
  */
 import { create } from 'zustand'
-import type { BundleAnalysis, BundleVerification } from '../../core/bundle/verify-bundle.ts'
+import type { BundleAnalysis } from '../../core/bundle/verify-bundle.ts'
 import { serializeEnvelope } from '../../core/envelope/sign.ts'
 import type { Progress } from '../../core/verify/verify.ts'
+import { downloadBlob } from '../shared/download.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import type { PickedFile } from './collect.ts'
 import { cliCommand, parseParameters } from './present.ts'
-import type { WorkerRequest } from './protocol.ts'
-import { CancelledError, startWorkerJob, type WorkerJob } from './worker-client.ts'
+import type { ItemTrace, VerificationSummary, WorkerInputs } from './protocol.ts'
+import { CancelledError, VerifySession } from './worker-client.ts'
 
 export type Zone = 'layout' | 'ownerKeys' | 'links' | 'products'
 
 export type RunState =
   | { readonly status: 'idle' }
   | { readonly status: 'running'; readonly progress?: Progress; readonly startedAt: number }
-  | { readonly status: 'done'; readonly result: BundleVerification; readonly layoutBytes: Uint8Array; readonly layoutName: string }
+  | { readonly status: 'done'; readonly result: VerificationSummary; readonly layoutBytes: Uint8Array; readonly layoutName: string }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly message: string }
+
+/** The rule trace of the selected step or inspection, which the worker sends on request. */
+export type TraceState =
+  | { readonly item: string; readonly status: 'loading' }
+  | { readonly item: string; readonly status: 'ready'; readonly trace: ItemTrace }
+  | { readonly item: string; readonly status: 'failed'; readonly message: string }
 
 interface VerifyState {
   files: Record<Zone, readonly PickedFile[]>
@@ -29,6 +37,9 @@ interface VerifyState {
   analyzing: boolean
   run: RunState
   selected: string | undefined
+  trace: TraceState | undefined
+  /** Why the report could not be downloaded. */
+  downloadProblem: string | undefined
   addFiles(zone: Zone, files: readonly PickedFile[]): void
   removeFile(zone: Zone, path: string): void
   clearZone(zone: Zone): void
@@ -37,16 +48,26 @@ interface VerifyState {
   verify(): void
   cancel(): void
   select(name: string | undefined): void
+  downloadReport(): void
 }
 
 const EDITOR_LAYOUT_NAME = 'editor.layout'
 
-let analysisJob: WorkerJob<unknown> | undefined
-let verifyJob: WorkerJob<unknown> | undefined
+/** Triages the current inputs; a verification of the same inputs continues from what it read. */
+let inputsSession: VerifySession | undefined
+/** Ran (or runs) the verification on display, and holds its full report. */
+let resultSession: VerifySession | undefined
 
-/** The request for the current inputs, or a reason why there is none. */
-function buildRequest(state: VerifyState, kind: WorkerRequest['kind']): WorkerRequest | string {
-  let layout: WorkerRequest['layout']
+/** Closes a session neither the inputs nor the result on display need any more. */
+function retire(session: VerifySession | undefined): void {
+  if (session && session !== inputsSession && session !== resultSession) session.close()
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** The worker inputs for the current state, or a reason why there are none. */
+function buildInputs(state: VerifyState): WorkerInputs | string {
+  let layout: WorkerInputs['layout']
   if (state.useEditorLayout) {
     const envelope = useDocumentStore.getState().envelope
     if (!envelope) return 'The layout open in the editor is not signed: sign it in the Keys workspace, or drop a signed layout.'
@@ -62,7 +83,6 @@ function buildRequest(state: VerifyState, kind: WorkerRequest['kind']): WorkerRe
   }
   const toWorker = (files: readonly PickedFile[]) => files.map((file) => ({ path: file.path, file: file.file }))
   return {
-    kind,
     layout,
     ownerKeys: toWorker(state.files.ownerKeys),
     links: toWorker(state.files.links),
@@ -73,28 +93,37 @@ function buildRequest(state: VerifyState, kind: WorkerRequest['kind']): WorkerRe
 }
 
 export const useVerifyStore = create<VerifyState>()((set, get) => {
-  /** Re-triages after every change; only the latest analysis counts. */
+  /** Re-triages after every change, in a new session; only the latest analysis counts. */
   const analyze = () => {
-    analysisJob?.cancel()
-    const request = buildRequest(get(), 'analyze')
-    if (typeof request === 'string') {
+    const previous = inputsSession
+    inputsSession = undefined
+    retire(previous)
+    const inputs = buildInputs(get())
+    if (typeof inputs === 'string') {
       set({ analyzing: false })
       return
     }
     set({ analyzing: true })
-    const job = startWorkerJob(request)
-    analysisJob = job
-    job.result.then(
-      (message) => {
-        if (analysisJob === job && message.type === 'analyzed') set({ analysis: message.analysis, analyzing: false })
+    const session = new VerifySession()
+    inputsSession = session
+    session.call({ kind: 'analyze', inputs }).then(
+      (analysis) => {
+        if (inputsSession === session) set({ analysis, analyzing: false })
       },
       (error: unknown) => {
-        if (analysisJob === job && !(error instanceof CancelledError)) set({ analyzing: false, run: { status: 'failed', message: (error as Error).message } })
+        if (inputsSession === session && !(error instanceof CancelledError)) set({ analyzing: false, run: { status: 'failed', message: messageOf(error) } })
       },
     )
   }
   const changeInputs = (patch: Partial<VerifyState>) => {
-    set({ ...patch, run: get().run.status === 'running' ? get().run : { status: 'idle' } })
+    // A running verification goes on with the inputs it started with; a finished one is no longer shown.
+    if (get().run.status === 'running') set(patch)
+    else {
+      set({ ...patch, run: { status: 'idle' }, selected: undefined, trace: undefined, downloadProblem: undefined })
+      const previous = resultSession
+      resultSession = undefined
+      retire(previous)
+    }
     analyze()
   }
   return {
@@ -105,6 +134,8 @@ export const useVerifyStore = create<VerifyState>()((set, get) => {
     analyzing: false,
     run: { status: 'idle' },
     selected: undefined,
+    trace: undefined,
+    downloadProblem: undefined,
     addFiles: (zone, added) => {
       const files = get().files
       if (zone === 'layout') {
@@ -119,40 +150,83 @@ export const useVerifyStore = create<VerifyState>()((set, get) => {
     setUseEditorLayout: (use) => changeInputs({ useEditorLayout: use }),
     setParameters: (text) => changeInputs({ parameters: text }),
     verify: () => {
-      verifyJob?.cancel()
-      const request = buildRequest(get(), 'verify')
-      if (typeof request === 'string') {
-        set({ run: { status: 'failed', message: request } })
+      if (get().run.status === 'running') return
+      const inputs = buildInputs(get())
+      if (typeof inputs === 'string') {
+        set({ run: { status: 'failed', message: inputs } })
         return
       }
-      if (!request.layout) {
+      if (!inputs.layout) {
         set({ run: { status: 'failed', message: 'Choose a signed layout first (or use the one open in the editor).' } })
         return
       }
-      if (request.ownerKeys.length === 0) {
+      if (inputs.ownerKeys.length === 0) {
         set({ run: { status: 'failed', message: "Add the layout owner's public key(s): the layout's signatures are checked against them." } })
         return
       }
-      const layoutFile = request.layout
-      set({ run: { status: 'running', startedAt: performance.now() }, selected: undefined })
-      const job = startWorkerJob(request, (progress) => {
+      const layoutFile = inputs.layout
+      // The session that triaged these inputs has read the files already.
+      const session = inputsSession ?? new VerifySession()
+      inputsSession = session
+      const previous = resultSession
+      resultSession = session
+      retire(previous)
+      set({ run: { status: 'running', startedAt: performance.now() }, selected: undefined, trace: undefined, downloadProblem: undefined })
+      const onProgress = (progress: Progress) => {
         const run = get().run
-        if (verifyJob === job && run.status === 'running') set({ run: { ...run, progress } })
-      })
-      verifyJob = job
-      job.result.then(
-        async (message) => {
-          if (verifyJob !== job || message.type !== 'verified') return
+        if (resultSession === session && run.status === 'running') set({ run: { ...run, progress } })
+      }
+      session.call({ kind: 'verify', inputs }, onProgress).then(
+        async (result) => {
+          if (resultSession !== session) return
           const layoutBytes = new Uint8Array(await layoutFile.file.arrayBuffer())
-          set({ run: { status: 'done', result: message.result, layoutBytes, layoutName: layoutFile.path }, analysis: message.result.analysis })
+          if (resultSession !== session) return
+          // The triage of the verification, unless the inputs changed while it ran.
+          set({ run: { status: 'done', result, layoutBytes, layoutName: layoutFile.path }, ...(inputsSession === session ? { analysis: result.analysis } : {}) })
         },
         (error: unknown) => {
-          if (verifyJob !== job) return
-          set({ run: error instanceof CancelledError ? { status: 'cancelled' } : { status: 'failed', message: (error as Error).message } })
+          if (resultSession !== session) return
+          set({ run: error instanceof CancelledError ? { status: 'cancelled' } : { status: 'failed', message: messageOf(error) } })
         },
       )
     },
-    cancel: () => verifyJob?.cancel(),
-    select: (selected) => set({ selected }),
+    cancel: () => {
+      const session = resultSession
+      if (!session || get().run.status !== 'running') return
+      resultSession = undefined
+      // The session may still be triaging the same inputs: that stops too.
+      const triaging = inputsSession === session
+      if (triaging) inputsSession = undefined
+      session.close()
+      set({ run: { status: 'cancelled' }, ...(triaging ? { analyzing: false } : {}) })
+    },
+    select: (selected) => {
+      const session = resultSession
+      if (selected === undefined || !session || get().run.status !== 'done') {
+        set({ selected, trace: undefined })
+        return
+      }
+      set({ selected, trace: { item: selected, status: 'loading' } })
+      const current = () => resultSession === session && get().selected === selected
+      session.call({ kind: 'trace', item: selected }).then(
+        (trace) => {
+          if (current()) set({ trace: { item: selected, status: 'ready', trace } })
+        },
+        (error: unknown) => {
+          if (current() && !(error instanceof CancelledError)) set({ trace: { item: selected, status: 'failed', message: messageOf(error) } })
+        },
+      )
+    },
+    downloadReport: () => {
+      const session = resultSession
+      if (!session || get().run.status !== 'done') return
+      set({ downloadProblem: undefined })
+      session.call({ kind: 'report-file' }).then(
+        (file) => downloadBlob('verification-report.json', file),
+        (error: unknown) => {
+          if (resultSession === session && !(error instanceof CancelledError)) set({ downloadProblem: messageOf(error) })
+        },
+      )
+    },
   }
 })

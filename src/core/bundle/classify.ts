@@ -3,12 +3,11 @@
  * public key, or something else — told from its content, never from its name, with the reason
  * when it is not readable (naming file, line and JSON path).
  */
-import { readEnvelope } from '../envelope/read.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { importPublicKey } from '../keys/import.ts'
 import type { JsonValue } from '../json/value.ts'
 import { pythonStr } from '../model/names.ts'
-import { toErrorInfo } from '../verify/decode.ts'
+import { readLinkEnvelope, toErrorInfo } from '../verify/decode.ts'
 
 export type FileKind =
   /** A metablock link (`{"signed": {"_type": "link"}, "signatures": …}`). */
@@ -34,7 +33,11 @@ export interface ClassifiedFile {
   readonly keyid?: string
   /** Unknown files: why they could not be read as in-toto metadata or a key. */
   readonly problem?: string
-  /** Signed documents, for matching and for the verifier (not sent across threads). */
+  /**
+   * Signed documents, for matching and for the verifier (not sent across threads): read with
+   * the verifier's own reader, so the verifier can take it instead of reading the file again
+   * (classified-decoder.ts).
+   */
   readonly envelope?: Envelope
 }
 
@@ -46,7 +49,8 @@ export function classifyFile(path: string, bytes: Uint8Array): ClassifiedFile {
   if (start === 0x7b /* { */ || path.endsWith('.link') || path.endsWith('.layout')) {
     let envelope: Envelope
     try {
-      envelope = readEnvelope(bytes, path)
+      // readEnvelope's result and errors, faster for links as in-toto writes them (fast-link.ts).
+      envelope = readLinkEnvelope(bytes, path)
     } catch (error) {
       const asKey = start === 0x7b ? tryKey(bytes, path) : undefined
       if (asKey) return { ...base, kind: 'key', keyid: asKey }

@@ -1,8 +1,9 @@
 /**
- * Everything the browser's Verify panel does with dropped files, as one pure function the
- * worker calls: assemble the link bundle and the product files, classify and triage them
- * against the layout, then verify with the shared verifier — links from memory, inspections
- * emulated over the product files or satisfied by a signed inspection link.
+ * Everything the browser's Verify panel does with dropped files, as pure functions the worker
+ * calls: assemble the link bundle and the product files and classify them (once per set of
+ * files: `readBundleFiles`), triage them against the layout, then verify with the shared
+ * verifier — links from memory, read by classification already, inspections emulated over the
+ * product files or satisfied by a signed inspection link.
  */
 import { readEnvelope } from '../envelope/read.ts'
 import { importPublicKey } from '../keys/import.ts'
@@ -12,12 +13,13 @@ import type { VerificationReport } from '../verify/report.ts'
 import { MemoryLinkSource } from '../verify/sources.ts'
 import { toErrorInfo } from '../verify/decode.ts'
 import { verifyLayoutFile, type Progress } from '../verify/verify.ts'
-import { assembleBundle, type BundleInput, type Refusal } from './assemble.ts'
-import { classifyFile } from './classify.ts'
+import { assembleBundle, type Bundle, type BundleInput, type Refusal } from './assemble.ts'
+import { ClassifiedLinkDecoder } from './classified-decoder.ts'
+import { classifyFile, type ClassifiedFile } from './classify.ts'
 import { EmulatedInspectionRunner, firstRunner } from './emulate.ts'
 import type { BundleLimits } from './limits.ts'
 import { PrerecordedInspectionRunner } from './prerecorded.ts'
-import { collectMatchDetails, usedStepLinks, type MatchDetails } from './match-details.ts'
+import { usedStepLinks } from './match-details.ts'
 import { triageBundle, type Triage } from './triage.ts'
 
 export interface NamedBytes {
@@ -59,8 +61,33 @@ export interface BundleVerification {
   readonly analysis: BundleAnalysis
   /** Absent when nothing could be verified (no layout or no owner key). */
   readonly report?: VerificationReport
-  /** Hashes on both sides of MATCH rules (root level), for the rule trace. */
-  readonly matches?: MatchDetails
+  /**
+   * The links the root level was checked against, by step or inspection name: with the
+   * report, what `collectMatchDetails` needs for the hashes of the rule trace.
+   */
+  readonly usedLinks?: ReadonlyMap<string, Link>
+}
+
+/**
+ * The dropped files read, unpacked and classified: what does not depend on the layout, the
+ * keys or the parameters, so it can be kept while the person chooses those, and verified
+ * without reading the links again.
+ */
+export interface BundleFiles {
+  readonly links: Bundle
+  readonly products: Bundle
+  /** One per file of `links`, in the same order. */
+  readonly classified: readonly ClassifiedFile[]
+}
+
+export interface BundleOptions {
+  /** What `readBundleFiles` made of this request's `links` and `products`, if already known. */
+  readonly files?: BundleFiles
+}
+
+export async function readBundleFiles(links: readonly BundleInput[], products: readonly BundleInput[], limits?: BundleLimits): Promise<BundleFiles> {
+  const [linkBundle, productBundle] = await Promise.all([assembleBundle(links, { expand: true, limits }), assembleBundle(products, { expand: false, limits })])
+  return { links: linkBundle, products: productBundle, classified: [...linkBundle.files.values()].map((file) => classifyFile(file.path, file.bytes)) }
 }
 
 interface Prepared {
@@ -69,9 +96,11 @@ interface Prepared {
   readonly keys: PublicKey[]
   readonly links: ReadonlyMap<string, Uint8Array>
   readonly products: ReadonlyMap<string, Uint8Array>
+  /** Gives the verifier the envelopes classification read. */
+  readonly decoder: ClassifiedLinkDecoder
 }
 
-async function prepare(request: BundleRequest): Promise<Prepared> {
+async function prepare(request: BundleRequest, known?: BundleFiles): Promise<Prepared> {
   let layout: Layout | undefined
   let layoutInfo: BundleAnalysis['layout']
   if (request.layout) {
@@ -96,12 +125,9 @@ async function prepare(request: BundleRequest): Promise<Prepared> {
       keyInfos.push({ path: file.path, problem: toErrorInfo(error, file.path).message })
     }
   }
-  const [links, products] = await Promise.all([
-    assembleBundle(request.links, { expand: true, limits: request.limits }),
-    assembleBundle(request.products, { expand: false, limits: request.limits }),
-  ])
-  const classified = [...links.files.values()].map((file) => classifyFile(file.path, file.bytes))
+  const { links, products, classified } = known ?? (await readBundleFiles(request.links, request.products, request.limits))
   const triage = triageBundle(layout, classified)
+  const linkFiles = [...links.files.values()]
   return {
     analysis: {
       layout: layoutInfo,
@@ -115,17 +141,21 @@ async function prepare(request: BundleRequest): Promise<Prepared> {
     keys,
     links: new Map([...links.files].map(([path, file]) => [path, file.bytes])),
     products: new Map([...products.files].map(([path, file]) => [path, file.bytes])),
+    decoder: new ClassifiedLinkDecoder(linkFiles.map((file, index) => ({ bytes: file.bytes, envelope: classified[index]?.envelope }))),
   }
 }
 
 /** Classifies and triages what was dropped, without verifying. */
-export async function analyzeBundle(request: BundleRequest): Promise<BundleAnalysis> {
-  return (await prepare(request)).analysis
+export async function analyzeBundle(request: BundleRequest, options: BundleOptions = {}): Promise<BundleAnalysis> {
+  return (await prepare(request, options.files)).analysis
 }
 
 /** Analyzes, then verifies with the shared verifier (when there is a layout and an owner key). */
-export async function verifyBundle(request: BundleRequest, options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void } = {}): Promise<BundleVerification> {
-  const prepared = await prepare(request)
+export async function verifyBundle(
+  request: BundleRequest,
+  options: BundleOptions & { signal?: AbortSignal; onProgress?: (progress: Progress) => void } = {},
+): Promise<BundleVerification> {
+  const prepared = await prepare(request, options.files)
   if (!request.layout || prepared.keys.length === 0) return { analysis: prepared.analysis }
   const links = new MemoryLinkSource(prepared.links)
   // Inspection links are kept so the rule trace can show the hashes they recorded.
@@ -145,6 +175,7 @@ export async function verifyBundle(request: BundleRequest, options: { signal?: A
       },
     },
     parameters: request.parameters,
+    decoder: prepared.decoder,
     now: request.now,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -153,12 +184,13 @@ export async function verifyBundle(request: BundleRequest, options: { signal?: A
     const bytes = prepared.links.get(path)
     if (bytes === undefined) return undefined
     try {
-      const envelope = readEnvelope(bytes, path)
+      // A used link was verified, so classification read it: no second parse.
+      const envelope = prepared.decoder.envelopeOf(bytes) ?? readEnvelope(bytes, path)
       return envelope.document.type === 'link' ? envelope.document.link : undefined
     } catch {
       return undefined
     }
   })
   for (const [name, link] of inspectionLinks) used.set(name, link)
-  return { analysis: prepared.analysis, report, matches: collectMatchDetails(report, used) }
+  return { analysis: prepared.analysis, report, usedLinks: used }
 }

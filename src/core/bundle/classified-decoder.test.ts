@@ -1,0 +1,91 @@
+/**
+ * The decoder that reuses classification's envelopes must be invisible: the same decode
+ * results as the verifier's own decoder, file by file, and the same reports, on every
+ * reference vector (hostile and malformed links included).
+ */
+import { describe, expect, it } from 'vitest'
+import { loadVectors } from '../../cli/__tests__/vectors.ts'
+import { readEnvelope } from '../envelope/read.ts'
+import type { Envelope } from '../envelope/types.ts'
+import { importPublicKey } from '../keys/import.ts'
+import type { PublicKey } from '../keys/types.ts'
+import { sequentialDecoder, type DecodeRequest, type DecodeResult } from '../verify/decode.ts'
+import { MemoryLinkSource } from '../verify/sources.ts'
+import { verifyLayoutFile } from '../verify/verify.ts'
+import { toVerificationKey } from '../verify/verification-key.ts'
+import { ClassifiedLinkDecoder } from './classified-decoder.ts'
+import { vectorRequest } from './__tests__/vector-request.ts'
+import { readBundleFiles } from './verify-bundle.ts'
+
+const NOW = new Date('2025-06-01T00:00:00Z')
+
+async function classifiedBundle(name: string) {
+  const request = vectorRequest(name)
+  const files = await readBundleFiles(request.links, [])
+  const linkFiles = [...files.links.files.values()]
+  const decoder = new ClassifiedLinkDecoder(linkFiles.map((file, index) => ({ bytes: file.bytes, envelope: files.classified[index]?.envelope })))
+  const source = new MemoryLinkSource(linkFiles.map((file) => [file.path, file.bytes] as const))
+  return { request, files, decoder, source }
+}
+
+/** Keys to check signatures with: the owner keys, and every usable key of the root layout and of sublayouts. */
+function keysOf(request: ReturnType<typeof vectorRequest>, layouts: readonly (Envelope | undefined)[]): PublicKey[] {
+  const keys: PublicKey[] = []
+  for (const file of request.ownerKeys) {
+    try {
+      keys.push(importPublicKey(new TextDecoder().decode(file.bytes), { file: file.path }))
+    } catch {
+      // an unreadable owner key is the vector's point
+    }
+  }
+  for (const envelope of layouts) {
+    if (envelope?.document.type !== 'layout') continue
+    for (const key of envelope.document.layout.keys.values()) {
+      try {
+        keys.push(toVerificationKey(key, 'in the layout'))
+      } catch {
+        // a malformed layout key is the vector's point
+      }
+    }
+  }
+  return keys
+}
+
+describe('ClassifiedLinkDecoder', () => {
+  for (const vector of loadVectors()) {
+    it(`${vector.name}: decodes every file as the verifier's decoder does`, async () => {
+      const { request, files, decoder, source } = await classifiedBundle(vector.name)
+      const root = request.layout ? readEnvelope(request.layout.bytes, request.layout.path) : undefined
+      const keys = keysOf(request, [root, ...files.classified.map((file) => file.envelope)])
+      expect(keys.length).toBeGreaterThan(0)
+      const paths = [...files.links.files.keys()]
+      const requests: DecodeRequest[] = [
+        ...paths.flatMap((path) => [{ path }, ...keys.map((key) => ({ path, key }))]),
+        ...paths.slice(0, 1).map((path) => ({ path: `./${path}`, key: keys[0] })),
+        { path: 'no-such.link', key: keys[0] },
+      ]
+      const told: DecodeResult[] = []
+      const results = await decoder.decode(requests, source, undefined, (index, result) => (told[index] = result))
+      expect(results).toEqual(await sequentialDecoder.decode(requests, source))
+      // Each result is told to the listener (early rule evaluation), as the same object.
+      expect(told.length).toBe(results.length)
+      results.forEach((result, index) => expect(told[index]).toBe(result))
+    })
+
+    it(`${vector.name}: verifies to the same report`, async () => {
+      const { request, decoder, source } = await classifiedBundle(vector.name)
+      if (!request.layout) throw new Error('a vector has a layout')
+      const layoutKeys = request.ownerKeys.flatMap((file) => {
+        try {
+          return [importPublicKey(new TextDecoder().decode(file.bytes), { file: file.path })]
+        } catch {
+          return []
+        }
+      })
+      const options = { layoutKeys, links: source, parameters: request.parameters, now: NOW }
+      const plain = await verifyLayoutFile(request.layout.bytes, request.layout.path, options)
+      const reused = await verifyLayoutFile(request.layout.bytes, request.layout.path, { ...options, decoder })
+      expect({ ...reused, timings: undefined }).toEqual({ ...plain, timings: undefined })
+    })
+  }
+})
