@@ -4,11 +4,10 @@
  * the JSON view show them. Also reports the initial JavaScript download (gzip), which must
  * stay under 300 KB: monaco and dagre load on demand.
  */
-import { spawn, execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from '@playwright/test'
+import { buildApp, launchChromium, startPreview } from '../lib/browser.mjs'
 
 const STEPS = 300
 const RULES = 10
@@ -41,20 +40,6 @@ function initialJsGzip(dist) {
   return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length, 0)
 }
 
-async function startPreview(root, dist, port) {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { cwd: root, stdio: 'ignore', detached: true })
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return server
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  process.kill(-server.pid)
-  throw new Error('vite preview did not start')
-}
-
 /**
  * Clicks `button` and resolves to the milliseconds until the graph holds `nodes` nodes and the
  * JSON view shows the new revision. (With hundreds of nodes React Flow renders only those in
@@ -82,16 +67,13 @@ function timeEdit(page, button, nodes) {
 
 export default async function editorSuite(ctx) {
   const steps = ctx.quick ? 60 : STEPS
-  const dist = join(ctx.workDir, 'dist')
-  ctx.log('building the app')
-  execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ctx.root, stdio: 'inherit' })
+  const dist = buildApp(ctx)
   const gzipKiB = initialJsGzip(dist) / 1024
   const layoutFile = join(ctx.workDir, 'big.layout')
   writeFileSync(layoutFile, JSON.stringify(bigLayout(steps), null, 1))
 
-  const port = 4800 + Math.floor(Math.random() * 100)
-  const server = await startPreview(ctx.root, dist, port)
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-gpu', '--disable-background-networking', '--no-first-run'] })
+  const server = await startPreview(ctx.root, dist)
+  const browser = await launchChromium()
   const opens = []
   const adds = []
   const undos = []
@@ -99,7 +81,7 @@ export default async function editorSuite(ctx) {
     for (let run = 0; run < ctx.repeat; run++) {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
       page.on('dialog', (dialog) => void dialog.accept())
-      await page.goto(`http://127.0.0.1:${port}/`)
+      await page.goto(server.url)
       await page.evaluate(() => localStorage.clear())
       await page.reload()
       await page.getByRole('tab', { name: 'JSON' }).click()
@@ -121,7 +103,7 @@ export default async function editorSuite(ctx) {
     }
   } finally {
     await browser.close()
-    process.kill(-server.pid)
+    server.stop()
   }
   const ms = (values) => Math.round(ctx.median(values))
   return {

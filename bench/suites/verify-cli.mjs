@@ -6,11 +6,10 @@
  * Cells are steps × artifacts per link × threshold (functionaries per step). The S10/T1 cells
  * form a series over the number of artifacts (1k, 5k, 10k, 20k) to show how cost grows; the
  * suite fits time = a + b·artifacts to it and prints the fit. Bundles are generated once with
- * bench/lib/make-bundle.ts (Layout Studio's core) and cached in the suite's work directory.
+ * bench/lib/make-bundle.ts (Layout Studio's core) and cached for all suites (bench/lib/bundles.mjs).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cellName, ensureBundle, ensureCli } from '../lib/bundles.mjs'
 
 const FULL = [
   { steps: 5, artifacts: 1000, threshold: 1 },
@@ -24,36 +23,6 @@ const QUICK = [
   { steps: 5, artifacts: 1000, threshold: 1, series: true },
   { steps: 5, artifacts: 5000, threshold: 1, series: true },
 ]
-/** Bump when make-bundle.ts changes what it writes, so cached bundles are rebuilt. */
-const BUNDLE_VERSION = 1
-
-function cellName(cell) {
-  return `S${cell.steps} A${cell.artifacts} T${cell.threshold}`
-}
-
-function ensureCli(ctx) {
-  const built = join(ctx.root, 'dist-cli', 'layout-studio.mjs')
-  if (existsSync(built)) return built
-  ctx.log('dist-cli is missing: running npm run build:cli')
-  const result = spawnSync('npm', ['run', 'build:cli'], { cwd: ctx.root, stdio: ['ignore', 'inherit', 'inherit'] })
-  if (result.status !== 0 || !existsSync(built)) throw new Error('npm run build:cli failed')
-  return built
-}
-
-function ensureBundle(ctx, cell) {
-  const dir = join(ctx.workDir, `v${BUNDLE_VERSION}-s${cell.steps}-a${cell.artifacts}-t${cell.threshold}`)
-  const meta = join(dir, 'bundle.json')
-  if (!existsSync(meta)) {
-    ctx.log(`generating ${cellName(cell)} in ${dir}`)
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(ctx.root, 'bench/lib/make-bundle.ts'), dir, '--steps', String(cell.steps), '--artifacts', String(cell.artifacts), '--threshold', String(cell.threshold)],
-      { cwd: ctx.root, stdio: ['ignore', 'ignore', 'inherit'] },
-    )
-    if (result.status !== 0) throw new Error(`generating ${cellName(cell)} failed`)
-  }
-  return { dir, bundle: JSON.parse(readFileSync(meta, 'utf8')) }
-}
 
 function checkPass(tool, cell, run) {
   if (run.code !== 0) {
