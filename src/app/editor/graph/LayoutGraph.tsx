@@ -18,7 +18,8 @@ import {
 import '@xyflow/react/dist/style.css'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { autoLayout, placeNewNodes, type Point } from '../../../core/editor/auto-layout.ts'
-import { deriveGraph, type GraphNode } from '../../../core/editor/graph.ts'
+import { deriveGraph, type ArtifactEdge, type GraphNode } from '../../../core/editor/graph.ts'
+import { bundleArtifactEdges } from '../../../core/editor/edge-bundles.ts'
 import type { Layout } from '../../../core/model/types.ts'
 import { FunctionaryNodeView, ItemNodeView, type FunctionaryFlowNode, type ItemFlowNode } from './nodes.tsx'
 
@@ -158,31 +159,36 @@ function GraphCanvas({
     })
   }, [derivedNodes])
 
-  const edges = useMemo(
-    (): Edge[] =>
-      graph.edges.map((edge) =>
-        edge.kind === 'artifact'
-          ? {
-              id: edge.id,
-              source: edge.source,
-              target: edge.target,
-              label: edge.withKind === 'materials' ? `${edge.label} (materials)` : edge.label,
-              ariaLabel: `${edge.pattern} from ${edge.source.replace(/^\w+:/, '')} to ${edge.target.replace(/^\w+:/, '')}`,
-              className: edge.id === highlightEdge ? 'editor-edge-artifact editor-edge-highlight' : 'editor-edge-artifact',
-              markerEnd: { type: MarkerType.ArrowClosed },
-              deletable: false,
-            }
-          : {
-              id: edge.id,
-              source: edge.source,
-              target: edge.target,
-              ariaLabel: `${edge.source.replace(/^key:/, 'key ')} may sign ${edge.target.replace(/^step:/, '')}`,
-              className: 'editor-edge-authorizes',
-              deletable: false,
-            },
+  const edges = useMemo((): Edge[] => {
+    const artifactEdges = graph.edges.filter((edge): edge is ArtifactEdge => edge.kind === 'artifact')
+    const name = (id: string) => id.replace(/^\w+:/, '')
+    return [
+      ...bundleArtifactEdges(artifactEdges).map(
+        (bundle): Edge => ({
+          id: bundle.id,
+          source: bundle.source,
+          target: bundle.target,
+          label: bundle.withKind === 'materials' ? `${bundle.label} (materials)` : bundle.label,
+          ariaLabel: `${bundle.patterns.join(', ')} from ${name(bundle.source)} to ${name(bundle.target)}`,
+          className: highlightEdge !== undefined && bundle.edgeIds.includes(highlightEdge) ? 'editor-edge-artifact editor-edge-highlight' : 'editor-edge-artifact',
+          markerEnd: { type: MarkerType.ArrowClosed },
+          deletable: false,
+        }),
       ),
-    [graph, highlightEdge],
-  )
+      ...graph.edges
+        .filter((edge) => edge.kind === 'authorizes')
+        .map(
+          (edge): Edge => ({
+            id: edge.id,
+            source: edge.source,
+            target: edge.target,
+            ariaLabel: `${edge.source.replace(/^key:/, 'key ')} may sign ${edge.target.replace(/^step:/, '')}`,
+            className: 'editor-edge-authorizes',
+            deletable: false,
+          }),
+        ),
+    ]
+  }, [graph, highlightEdge])
 
   useEffect(() => {
     if (fitPending.current && nodes.length > 0) {
