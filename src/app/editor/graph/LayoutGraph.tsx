@@ -190,13 +190,28 @@ function GraphCanvas({
     ]
   }, [graph, highlightEdge])
 
+  // A graph first appears a batch of nodes per frame, then its edges: short tasks instead of
+  // one that blocks the page (a 50-step result graph took ~150 ms in one go). Once complete it
+  // stays so: later edits show at once.
+  const [mounted, setMounted] = useState(NODES_PER_FRAME)
+  const complete = mounted >= nodes.length
   useEffect(() => {
-    if (fitPending.current && nodes.length > 0) {
+    if (complete) {
+      setMounted(Infinity)
+      return
+    }
+    const frame = requestAnimationFrame(() => setMounted((count) => count + NODES_PER_FRAME))
+    return () => cancelAnimationFrame(frame)
+  }, [complete, mounted])
+  const shownNodes = complete ? nodes : nodes.slice(0, mounted)
+
+  useEffect(() => {
+    if (fitPending.current && complete && nodes.length > 0) {
       fitPending.current = false
       // Wait a frame so React Flow has measured the new nodes.
       requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }))
     }
-  }, [nodes, fitView])
+  }, [nodes, complete, fitView])
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     // Removal is an edit of the layout (onDelete below), never a local change.
@@ -226,10 +241,10 @@ function GraphCanvas({
   )
 
   return (
-    <div className="editor-graph" data-testid="layout-graph" data-node-count={nodes.length}>
+    <div className="editor-graph" data-testid="layout-graph" data-node-count={shownNodes.length}>
       <ReactFlow<FlowNode, Edge>
-        nodes={nodes}
-        edges={edges}
+        nodes={shownNodes}
+        edges={complete ? edges : NO_EDGES}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onNodeDragStop={onNodeDragStop}
@@ -251,5 +266,9 @@ function GraphCanvas({
     </div>
   )
 }
+
+const NO_EDGES: Edge[] = []
+/** Nodes put on the page per frame while a graph first appears. */
+const NODES_PER_FRAME = 30
 
 export type { Point }
