@@ -102,17 +102,21 @@ export function rankingEdges(graph: LayoutGraphData): { id: string; source: stri
 
 /**
  * Places nodes that have no position yet without re-running the layout engine (cheap, so an
- * edit on a large layout stays fast): right of the rightmost node it receives edges from, or
- * in the first column, below whatever is already there.
+ * edit on a large layout stays fast): right of the rightmost node it receives edges from; a
+ * step or inspection without such edges right of the rightmost one; a functionary in the first
+ * column; each below whatever is already there.
  */
 export function placeNewNodes(graph: LayoutGraphData, known: ReadonlyMap<string, Point>, size: (node: GraphNode) => Size = nodeSize): Map<string, Point> {
   const positions = new Map(known)
   const incoming = new Map<string, string[]>()
   for (const edge of graph.edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source])
+  const itemIds = new Set(graph.nodes.filter((node) => node.kind !== 'functionary').map((node) => node.id))
   for (const node of graph.nodes) {
     if (positions.has(node.id)) continue
     const sources = (incoming.get(node.id) ?? []).map((id) => positions.get(id)).filter((p): p is Point => p !== undefined)
-    const x = sources.length > 0 ? Math.max(...sources.map((p) => p.x)) + 290 : node.kind === 'functionary' ? 0 : 260
+    // A step or inspection of its own usually continues the chain: it goes right of the rightmost one.
+    const itemXs = [...positions].filter(([id]) => itemIds.has(id)).map(([, p]) => p.x)
+    const x = sources.length > 0 ? Math.max(...sources.map((p) => p.x)) + 290 : node.kind === 'functionary' ? 0 : itemXs.length > 0 ? Math.max(...itemXs) + 290 : 260
     const { height } = size(node)
     let bottom = -Infinity
     for (const p of positions.values()) if (Math.abs(p.x - x) < 150) bottom = Math.max(bottom, p.y)
