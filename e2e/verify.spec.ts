@@ -165,6 +165,19 @@ test('a running verification can be cancelled, and the page verifies again after
   expect((await verdictOf(page)).title).toBe('Verification passed')
 })
 
+test('a failing rule opens in the editor\'s JSON view, selected', async ({ page }) => {
+  await openVerify(page)
+  await dropVector(page, 'rule-disallow-fail')
+  expect((await verdictOf(page)).title).toBe('Verification failed')
+  const path = (await page.locator('.verify-verdict code').textContent()) ?? ''
+  expect(path).toMatch(/^steps\[\d+\]\.expected_(materials|products)\[\d+\]$/)
+  await page.getByRole('button', { name: 'Open the layout in the editor at this rule' }).click()
+  await expect(page.getByRole('tab', { name: 'Design' })).toHaveAttribute('aria-selected', 'true')
+  const json = page.getByTestId('json-editor')
+  await expect(json).toHaveAttribute('data-revealed-path', path)
+  await expect(json).toHaveAttribute('data-revealed-text', /^\[\s*"DISALLOW",\s*"\*\.exe"\s*\]$/)
+})
+
 test('steps show their threshold as valid links, on the graph and in the table', async ({ page }) => {
   await openVerify(page)
   await dropVector(page, 'threshold-3-of-4-authorized')

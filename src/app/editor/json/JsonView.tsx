@@ -152,6 +152,9 @@ export default function JsonView() {
     editor.revealRangeInCenter({ startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column })
     editor.setSelection({ startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column })
     editor.focus()
+    // What was revealed, for assistive checks and tests (monaco's selection is not in the DOM as text).
+    container.current?.setAttribute('data-revealed-path', reveal.path)
+    container.current?.setAttribute('data-revealed-text', model.getValue().slice(range.start, range.end))
   }, [reveal, module])
 
   return (
