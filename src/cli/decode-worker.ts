@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads'
 import type { PublicKey } from '../core/keys/types.ts'
 import { decodeOne } from '../core/verify/decode.ts'
 import { packDecodeResult, transferablesOf, type TransferredResult } from '../core/verify/decode-transfer.ts'
+import { installNodeCrypto } from './native-crypto.ts'
 import { DirectoryLinkSource } from './node-fs.ts'
 
 export interface WorkerRequest {
@@ -24,6 +25,7 @@ export interface WorkerResponse {
   readonly result: TransferredResult
 }
 
+installNodeCrypto()
 if (parentPort === null) throw new Error('decode-worker.ts runs as a worker thread of decode-pool.ts')
 const port = parentPort
 const sources = new Map<string, ReusingLinkSource>()

@@ -11,6 +11,7 @@ import { registerRun } from './commands/run.ts'
 import { registerSign } from './commands/sign.ts'
 import { registerVerify } from './commands/verify.ts'
 import { CommandFailure } from './failure.ts'
+import { installNodeCrypto } from './native-crypto.ts'
 import { UsageError } from './usage.ts'
 import { VERSION } from './version.ts'
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  installNodeCrypto()
   const program = buildProgram()
   try {
     process.exitCode = 0

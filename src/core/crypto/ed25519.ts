@@ -9,14 +9,17 @@
  * - an A that does not decode to a curve point;
  * then checks cofactorless: encode([S]B − [h]A) must equal the R bytes.
  *
- * The pre-checks are done here; the equation is done by WebCrypto (OpenSSL in Node, BoringSSL in
- * Chromium: both cofactorless with the same byte comparison, and native SHA-512). Without
+ * The pre-checks are done here; the equation is done by the host's registered verifier
+ * (native.ts: the CLI registers Node's, which reads the message in place) or by WebCrypto
+ * (OpenSSL in Node, BoringSSL in Chromium: both cofactorless with the same byte comparison,
+ * and native SHA-512). Without
  * WebCrypto Ed25519 the same cofactorless equation is computed with @noble/ed25519 points.
  * (noble's own `verify` is cofactored and would accept some mixed-order keys libsodium refuses.)
  */
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { bytesEqual, concatBytes } from '../encoding/utf8.ts'
+import { nativeEd25519 } from './native.ts'
 import { asBufferSource, subtleOrUndefined, webCryptoHasEd25519 } from './webcrypto.ts'
 
 // The synchronous noble API needs a SHA-512; only used for key derivation and fallbacks.
@@ -93,6 +96,15 @@ export type Ed25519Verify = (signature: Uint8Array, data: Uint8Array) => Promise
 export async function createEd25519Verifier(publicKey: Uint8Array): Promise<Ed25519Verify> {
   if (publicKeyRejection(publicKey) !== undefined) return async () => false
   const raw = new Uint8Array(publicKey)
+  const native = nativeEd25519()
+  if (native) {
+    try {
+      const check = native(raw)
+      return async (signature, data) => signaturePasses(signature) && check(signature, data)
+    } catch {
+      // Fall through to WebCrypto for a key the host will not take.
+    }
+  }
   const subtle = subtleOrUndefined()
   if (subtle && (await webCryptoHasEd25519())) {
     try {
