@@ -265,8 +265,8 @@ describe('__proto__ and other Object.prototype names as artifact names', () => {
 
   it('keeps them as ordinary Map entries', () => {
     const envelope = readEnvelope(utf8(text), FILE)
-    if (envelope.document.type !== 'link') return expect.fail('expected a link')
-    const { materials, products } = envelope.document.link
+    if (envelope.content.type !== 'link') return expect.fail('expected a link')
+    const { materials, products } = envelope.content.link
     expect([...materials.keys()]).toEqual(names)
     expect(materials.get('__proto__')?.get('sha256')).toBe('0'.repeat(64))
     expect(products.get('__proto__')?.get('sha256')).toBe('ab')
@@ -281,7 +281,7 @@ describe('__proto__ and other Object.prototype names as artifact names', () => {
     expect(canonical).toContain('"products":{"__proto__":{"sha256":"ab"}}')
 
     const key = await generateKeyPair('ed25519')
-    const signed = await signDocument(envelope.document, [key])
+    const signed = await signDocument(envelope.content, [key])
     const again = readEnvelope(utf8(serializeEnvelope(signed)), 'again.link')
     expect(again.format === 'metablock' && new TextDecoder().decode(canonicalBytes(again.signed))).toBe(canonical)
     expect(await verifyEnvelopeSignature(again, key.publicKey)).toBe('valid')

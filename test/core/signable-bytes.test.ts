@@ -61,8 +61,8 @@ function candidateKeys(group: string, envelopes: readonly Envelope[]): PublicKey
     keys.set(key.keyid, key)
   }
   for (const envelope of envelopes) {
-    if (envelope.document.type !== 'layout') continue
-    for (const [dictKey, key] of envelope.document.layout.keys) {
+    if (envelope.content.type !== 'layout') continue
+    for (const [dictKey, key] of envelope.content.layout.keys) {
       const keyid = key.keyid ?? dictKey
       if (!keys.has(keyid) && !key.gpg) keys.set(keyid, { keyid, keytype: key.keytype, scheme: key.scheme ?? '', public: key.public })
     }
@@ -149,8 +149,8 @@ for (const group of groups) {
       it(`${basename(path)}: re-encodes to the ${expected.length} bytes the reference signs`, () => {
         const envelope = read(path)
         expect(envelope.format).toBe(expected.envelope)
-        expect(envelope.document.type).toBe(expected.type)
-        const bytes = canonicalBytes(normalizedSigned(envelope.document))
+        expect(envelope.content.type).toBe(expected.type)
+        const bytes = canonicalBytes(normalizedSigned(envelope.content))
         expect(bytes.length).toBe(expected.length)
         expect(sha256Hex(bytes)).toBe(expected.sha256)
         if (envelope.format === 'metablock') {

@@ -28,8 +28,8 @@ export function lintGate(layout: Layout, now: Date = new Date()): LintGate {
 
 /** Whether `envelope` signs exactly `layout` (same canonical bytes), so signatures may be appended to it. */
 export function envelopeSignsLayout(envelope: Envelope, layout: Layout): boolean {
-  if (envelope.document.type !== 'layout') return false
-  return bytesEqual(canonicalBytes(normalizedSigned(envelope.document), 'signed'), canonicalBytes(layoutToSigned(layout), 'signed'))
+  if (envelope.content.type !== 'layout') return false
+  return bytesEqual(canonicalBytes(normalizedSigned(envelope.content), 'signed'), canonicalBytes(layoutToSigned(layout), 'signed'))
 }
 
 export interface SignLayoutRequest {

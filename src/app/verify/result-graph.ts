@@ -22,7 +22,7 @@ export interface ResultGraph {
 export function readLayoutEnvelope(bytes: Uint8Array, path: string): { envelope: Envelope; layout: Layout } | undefined {
   try {
     const envelope = readEnvelope(bytes, path)
-    return envelope.document.type === 'layout' ? { envelope, layout: envelope.document.layout } : undefined
+    return envelope.content.type === 'layout' ? { envelope, layout: envelope.content.layout } : undefined
   } catch {
     return undefined
   }

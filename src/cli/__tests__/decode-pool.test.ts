@@ -67,11 +67,11 @@ describe('DecodePool', () => {
     expect(result?.status).toBe('loaded')
     const envelope = result!.status === 'loaded' ? result!.envelope : undefined
     const direct = readLinkEnvelope(readFileSync(join(linksDir, path)), path)
-    expect(envelope?.document.type).toBe('link')
-    if (envelope?.document.type !== 'link' || direct.document.type !== 'link') return
-    expect(envelope.document.link.materials.constructor.name).toBe('PackedArtifactMap')
-    expect(snapshot(envelope.document.link)).toEqual(snapshot(direct.document.link))
-    for (const [artifact, hashes] of direct.document.link.products) expect(snapshot(envelope.document.link.products.get(artifact))).toEqual(snapshot(hashes))
+    expect(envelope?.content.type).toBe('link')
+    if (envelope?.content.type !== 'link' || direct.content.type !== 'link') return
+    expect(envelope.content.link.materials.constructor.name).toBe('PackedArtifactMap')
+    expect(snapshot(envelope.content.link)).toEqual(snapshot(direct.content.link))
+    for (const [artifact, hashes] of direct.content.link.products) expect(snapshot(envelope.content.link.products.get(artifact))).toEqual(snapshot(hashes))
   })
 
   const reportOf = async (vectorIndex: number, decoder: LinkDecoder) => {

@@ -35,8 +35,8 @@ afterEach(() => {
 async function readLink(file: string, key: PrivateKey): Promise<{ link: Link; plain: Record<string, unknown>; format: string }> {
   const envelope = readEnvelope(readFileSync(file), file)
   expect(await verifyEnvelopeSignature(envelope, key.publicKey)).toBe('valid')
-  if (envelope.document.type !== 'link') throw new Error('not a link')
-  const link = envelope.document.link
+  if (envelope.content.type !== 'link') throw new Error('not a link')
+  const link = envelope.content.link
   return { link, format: envelope.format, plain: { command: toPlain(link.command as never), byproducts: toPlain(link.byproducts), environment: toPlain(link.environment) } as Record<string, unknown> }
 }
 

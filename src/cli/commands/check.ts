@@ -63,8 +63,8 @@ export function checkLayoutBytes(bytes: Uint8Array, file: string): CheckFinding[
     if (error instanceof CoreError) return [{ severity: 'error', code: 'invalid', path: error.path ?? '', message: error.detail }]
     throw error
   }
-  const document = loaded.envelope.document
-  if (document.type !== 'layout') {
+  const content = loaded.envelope.content
+  if (content.type !== 'layout') {
     return [{ severity: 'error', code: 'invalid', path: filePath(loaded, '_type'), message: 'this is a link, not a layout' }]
   }
   const ignored: CheckFinding[] = loaded.ignored.map((path) => ({
@@ -73,7 +73,7 @@ export function checkLayoutBytes(bytes: Uint8Array, file: string): CheckFinding[
     path,
     message: 'unknown member: the reference drops it, so it is not covered by the signature',
   }))
-  const lint = lintLayout(document.layout).map((finding: LintFinding): CheckFinding => ({
+  const lint = lintLayout(content.layout).map((finding: LintFinding): CheckFinding => ({
     severity: finding.severity,
     code: finding.code,
     path: filePath(loaded, finding.path),

@@ -74,7 +74,7 @@ async function signCommand(flags: SignFlags): Promise<number> {
   try {
     const loaded = await readDocumentFile(flags.file, flags.verify ? 'file to verify' : 'file to sign')
     const envelope = loaded.envelope
-    if (envelope.document.type === 'link') {
+    if (envelope.content.type === 'link') {
       if (keys.length > 1) throw new UsageError('a link is signed by the one functionary who carried out the step (and named after its key): give one key')
       if (flags.append) throw new UsageError('a link is signed by the one functionary who carried out the step: --append is for layouts')
     }
@@ -91,8 +91,8 @@ async function signCommand(flags: SignFlags): Promise<number> {
     })
     if (!flags.quiet) {
       for (const path of loaded.ignored) process.stderr.write(`warning: ${flags.file}: ${path}: unknown member dropped (the reference does not sign it)\n`)
-      if (envelope.document.type === 'layout') {
-        const errors = lintLayout(envelope.document.layout).filter((finding) => finding.severity === 'error')
+      if (envelope.content.type === 'layout') {
+        const errors = lintLayout(envelope.content.layout).filter((finding) => finding.severity === 'error')
         if (errors.length > 0) process.stderr.write(`warning: the layout has ${errors.length} error(s) that keep it from verifying as intended; see 'layout-studio check ${output}'\n`)
       }
       const ids = signers.map((signer) => signer.publicKey.keyid.slice(0, 8)).join(', ')
@@ -111,15 +111,15 @@ async function sign(envelope: Envelope, signers: readonly PrivateKey[], flags: S
     if (flags.append && envelope.signatures.length > 0) {
       throw new UsageError('cannot --append to metablock signatures while converting to DSSE (they sign different bytes); sign without --append')
     }
-    return addSignatures(createEnvelope(envelope.document, 'dsse'), signers, { replace: true })
+    return addSignatures(createEnvelope(envelope.content, 'dsse'), signers, { replace: true })
   }
   return addSignatures(envelope, signers, { replace: !flags.append })
 }
 
 /** in-toto-sign: a layout goes back to its file, a link to `<name>.<keyid prefix>.link`. */
 function defaultOutput(file: string, envelope: Envelope, signer: PrivateKey): string {
-  if (envelope.document.type === 'layout') return file
-  const name: JsonValue = envelope.document.link.name
+  if (envelope.content.type === 'layout') return file
+  const name: JsonValue = envelope.content.link.name
   if (name instanceof Map || Array.isArray(name)) throw new UsageError(`the link's name is not a string, so it cannot name the output file: give -o`)
   return linkFileName(pythonStr(name), signer.publicKey.keyid)
 }

@@ -39,8 +39,8 @@ function keysOf(request: ReturnType<typeof vectorRequest>, layouts: readonly (En
     }
   }
   for (const envelope of layouts) {
-    if (envelope?.document.type !== 'layout') continue
-    for (const key of envelope.document.layout.keys.values()) {
+    if (envelope?.content.type !== 'layout') continue
+    for (const key of envelope.content.layout.keys.values()) {
       try {
         keys.push(toVerificationKey(key, 'in the layout'))
       } catch {

@@ -57,9 +57,9 @@ export function classifyFile(path: string, bytes: Uint8Array): ClassifiedFile {
       return { ...base, kind: 'unknown', problem: describe(error, path) }
     }
     const signers = [...new Set(envelope.signatures.map((signature) => signature.keyid))]
-    if (envelope.document.type === 'layout') return { ...base, kind: 'layout', signers, envelope }
+    if (envelope.content.type === 'layout') return { ...base, kind: 'layout', signers, envelope }
     const kind = envelope.format === 'metablock' ? 'link' : envelope.statement ? 'statement' : 'dsse-link'
-    return { ...base, kind, signers, envelope, name: stepNameOf(envelope.document.link.name) }
+    return { ...base, kind, signers, envelope, name: stepNameOf(envelope.content.link.name) }
   }
   if (start === 0x2d /* - */ && PEM.test(new TextDecoder().decode(bytes.subarray(0, 4096)))) {
     const keyid = tryKey(bytes, path)

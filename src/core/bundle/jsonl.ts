@@ -39,7 +39,7 @@ export function splitJsonl(bytes: Uint8Array, file: string, dir: string): { entr
     if (lineBytes.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d)) continue
     try {
       const envelope = readEnvelope(lineBytes, `${file}:${line}`)
-      if (envelope.document.type !== 'link') {
+      if (envelope.content.type !== 'link') {
         problems.push({ line, message: `${file}:${line}: holds a layout; a bundle line must be a link or an attestation` })
         continue
       }
@@ -48,7 +48,7 @@ export function splitJsonl(bytes: Uint8Array, file: string, dir: string): { entr
         problems.push({ line, message: `${file}:${line}: the envelope has no signatures, so no step can count it` })
         continue
       }
-      const name = stepNameOf(envelope.document.link.name)
+      const name = stepNameOf(envelope.content.link.name)
       for (const keyid of signers) entries.push({ path: dir ? `${dir}/${linkFileName(name, keyid)}` : linkFileName(name, keyid), bytes: lineBytes, line })
     } catch (error) {
       problems.push({ line, message: toErrorInfo(error, `${file}:${line}`).message })

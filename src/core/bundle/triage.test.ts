@@ -56,8 +56,8 @@ describe('triage against the layout', () => {
 
   it('flags unsigned links, unknown steps and misnamed links', () => {
     const layoutEnvelope = readEnvelope(read('vectors/rule-allow-pass/layout/root.layout'))
-    if (layoutEnvelope.document.type !== 'layout') throw new Error('not a layout')
-    const layout = layoutEnvelope.document.layout
+    if (layoutEnvelope.content.type !== 'layout') throw new Error('not a layout')
+    const layout = layoutEnvelope.content.layout
     const step = layout.steps[0]!
     const keyid = step.pubkeys[0]!
     const unsigned = utf8(serializeEnvelope(createEnvelope({ type: 'link', link: createLink(step.name) }, 'metablock')))

@@ -100,8 +100,8 @@ function visitLevel(
       const entry = describeClaimed(file, layout, step, id, stepLabel)
       claimed.set(path, entry)
       if (entry.status === 'matched' || entry.status === 'sublayout') signedAsNamed++
-      if (entry.status === 'sublayout' && file.envelope?.document.type === 'layout') {
-        visitLevel(file.envelope.document.layout, join(dir, sublayoutLinkDirName(step.name, id)), byPath, claimed, steps, levels, depth + 1)
+      if (entry.status === 'sublayout' && file.envelope?.content.type === 'layout') {
+        visitLevel(file.envelope.content.layout, join(dir, sublayoutLinkDirName(step.name, id)), byPath, claimed, steps, levels, depth + 1)
       }
     }
     steps[row] = { step: stepLabel, threshold: String(step.threshold === true ? 1n : step.threshold === false ? 0n : step.threshold), found, signedAsNamed, expected }

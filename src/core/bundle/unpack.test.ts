@@ -11,6 +11,8 @@ import { detectArchive, unpackArchive } from './unpack.ts'
 import { paxPath, writeTar } from './__tests__/tar-writer.ts'
 
 const VECTORS = join(import.meta.dirname, '../../../test/fixtures/vectors')
+/** The demo's release tarball, as a vector's working directory holds it. */
+const FOO_TARBALL = join(VECTORS, 'keys-owner-rsa-func-rsa', 'work', 'foo.tar.gz')
 
 function input(path: string, data: Uint8Array | string): BundleInput {
   const bytes = typeof data === 'string' ? strToU8(data) : data
@@ -40,9 +42,9 @@ describe('entry paths', () => {
 
 describe('tar reader', () => {
   it('reads a GNU tar.gz written by the reference vectors, as tar lists it', async () => {
-    const bytes = readFileSync(join(VECTORS, 'keys-owner-rsa-func-rsa/work/foo.tar.gz'))
+    const bytes = readFileSync(FOO_TARBALL)
     const tar = unpackArchive(bytes, 'foo.tar.gz', 'gzip', new Budget(), { special: 'refuse' })
-    const listed = execFileSync('tar', ['tzf', join(VECTORS, 'keys-owner-rsa-func-rsa/work/foo.tar.gz')], { encoding: 'utf8' })
+    const listed = execFileSync('tar', ['tzf', FOO_TARBALL], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => line && !line.endsWith('/'))
       .map((line) => line.replace(/^\.\//, ''))
@@ -150,7 +152,7 @@ describe('assembling a bundle', () => {
   })
 
   it('keeps product files as they are (no expansion)', async () => {
-    const gz = readFileSync(join(VECTORS, 'keys-owner-rsa-func-rsa/work/foo.tar.gz'))
+    const gz = readFileSync(FOO_TARBALL)
     const bundle = await assembleBundle([input('foo.tar.gz', gz)], { expand: false })
     expect([...bundle.files.keys()]).toEqual(['foo.tar.gz'])
   })

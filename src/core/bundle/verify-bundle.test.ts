@@ -55,13 +55,13 @@ describe('emulated inspections record what the real command records', () => {
   for (const vector of withTar) {
     it(`${vector.name}: same materials and products as running tar in work/`, async () => {
       const envelope = readEnvelope(readFileSync(join(vector.dir, 'layout/root.layout')))
-      if (envelope.document.type !== 'layout') throw new Error('not a layout')
+      if (envelope.content.type !== 'layout') throw new Error('not a layout')
       const products = new Map((await Promise.all(filesUnder(join(vector.dir, 'work')).map(async (file) => [file.path, await file.read()] as const))))
       const emulated = new EmulatedInspectionRunner(products)
       const copy = freshCopy(vector)
       try {
         const real = new SubprocessInspectionRunner({ cwd: copy.work, persistLinks: false })
-        for (const inspection of envelope.document.layout.inspect) {
+        for (const inspection of envelope.content.layout.inspect) {
           const a = await emulated.run(inspection)
           const b = await real.run(inspection)
           expect(a.status).toBe('ran')

@@ -106,8 +106,8 @@ async function prepare(request: BundleRequest, known?: BundleFiles): Promise<Pre
   if (request.layout) {
     try {
       const envelope = readEnvelope(request.layout.bytes, request.layout.path)
-      if (envelope.document.type !== 'layout') throw new Error(`${request.layout.path}: holds link metadata, not a layout`)
-      layout = envelope.document.layout
+      if (envelope.content.type !== 'layout') throw new Error(`${request.layout.path}: holds link metadata, not a layout`)
+      layout = envelope.content.layout
       layoutInfo = { path: request.layout.path, steps: layout.steps.length, inspections: layout.inspect.length }
     } catch (error) {
       layoutInfo = { path: request.layout.path, problem: toErrorInfo(error, request.layout.path).message, steps: 0, inspections: 0 }
@@ -186,7 +186,7 @@ export async function verifyBundle(
     try {
       // A used link was verified, so classification read it: no second parse.
       const envelope = prepared.decoder.envelopeOf(bytes) ?? readEnvelope(bytes, path)
-      return envelope.document.type === 'link' ? envelope.document.link : undefined
+      return envelope.content.type === 'link' ? envelope.content.link : undefined
     } catch {
       return undefined
     }

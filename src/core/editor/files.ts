@@ -26,10 +26,10 @@ export interface OpenedLayout {
 /** Reads a `.layout` file (metablock or DSSE, signed or not). Throws `CoreError` naming the file and JSON path. */
 export function openLayoutFile(bytes: Uint8Array, fileName: string): OpenedLayout {
   const envelope = readEnvelope(bytes, fileName)
-  if (envelope.document.type !== 'layout') {
+  if (envelope.content.type !== 'layout') {
     throw new CoreError('format', 'this is a link (signed evidence of a step), not a layout: open it in the Verify workspace', { file: fileName })
   }
-  return { layout: envelope.document.layout, envelope, ignored: envelope.ignoredFields }
+  return { layout: envelope.content.layout, envelope, ignored: envelope.ignoredFields }
 }
 
 /** The unsigned layout file to download, as the reference writes it. */

@@ -47,14 +47,14 @@ function parseMetablock(json: JsonObject, file: string | undefined): Metablock {
   if (!(signedValue instanceof Map)) {
     throw new CoreError('format', `"signed" must be an object, found ${describeJsonType(signedValue)}`, { file, path: 'signed' })
   }
-  const document = parseSignedDocument(signedValue, file, 'signed')
+  const content = parseSignedDocument(signedValue, file, 'signed')
   const signatures = parseMetablockSignatures(json.get('signatures') ?? [], file)
-  const signed = normalizedSigned(document)
+  const signed = normalizedSigned(content)
   const ignoredFields = [
     ...[...json.keys()].filter((key) => key !== 'signed' && key !== 'signatures'),
     ...droppedMembers(signedValue, signed, 'signed'),
   ]
-  return { format: 'metablock', document, signed, signatures, ignoredFields }
+  return { format: 'metablock', content, signed, signatures, ignoredFields }
 }
 
 function parseSignedDocument(signed: JsonObject, file: string | undefined, path: string): SignedDocument {
@@ -158,14 +158,14 @@ function parseDsse(json: JsonObject, file: string | undefined): DsseEnvelope {
     } catch (error) {
       throw prefixPaths(error, 'payload')
     }
-    return { ...base, document: { type: 'link', link: converted.link }, ignoredFields: [], statement: { predicateType: converted.predicateType } }
+    return { ...base, content: { type: 'link', link: converted.link }, ignoredFields: [], statement: { predicateType: converted.predicateType } }
   }
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new CoreError('format', `payload type ${JSON.stringify(payloadType)} is only accepted for attestation Statements`, { file, path: 'payloadType' })
   }
-  const document = parseSignedDocument(payloadJson, file, 'payload')
+  const content = parseSignedDocument(payloadJson, file, 'payload')
   // DSSE signs the payload bytes as they are: unknown members are covered, but still unused.
-  return { ...base, document, ignoredFields: droppedMembers(payloadJson, normalizedSigned(document), 'payload') }
+  return { ...base, content, ignoredFields: droppedMembers(payloadJson, normalizedSigned(content), 'payload') }
 }
 
 /** Members of `raw` that normalization dropped, at the levels the reference rebuilds objects. */

@@ -23,18 +23,18 @@ import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope, type Envelope, type Metablock,
 
 export type EnvelopeFormat = Envelope['format']
 
-export function normalizedSigned(document: SignedDocument): JsonObject {
-  return document.type === 'layout' ? layoutToSigned(document.layout) : linkToSigned(document.link)
+export function normalizedSigned(content: SignedDocument): JsonObject {
+  return content.type === 'layout' ? layoutToSigned(content.layout) : linkToSigned(content.link)
 }
 
 /** An envelope with no signatures yet. */
-export function createEnvelope(document: SignedDocument, format: EnvelopeFormat): Envelope {
-  const signed = normalizedSigned(document)
-  if (format === 'metablock') return { format, document, signed, signatures: [], ignoredFields: [] }
+export function createEnvelope(content: SignedDocument, format: EnvelopeFormat): Envelope {
+  const signed = normalizedSigned(content)
+  if (format === 'metablock') return { format, content, signed, signatures: [], ignoredFields: [] }
   // Refuse what canonical JSON cannot encode (floats), as the metablock path does.
   canonicalBytes(signed, 'signed')
   const payload = utf8(pythonJsonDumps(signed, { indent: undefined }))
-  return { format, document, payloadType: IN_TOTO_PAYLOAD_TYPE, payload, pae: pae(IN_TOTO_PAYLOAD_TYPE, payload), signatures: [], ignoredFields: [] }
+  return { format, content, payloadType: IN_TOTO_PAYLOAD_TYPE, payload, pae: pae(IN_TOTO_PAYLOAD_TYPE, payload), signatures: [], ignoredFields: [] }
 }
 
 export interface SignOptions {
@@ -67,8 +67,8 @@ export async function addSignatures(envelope: Envelope, signers: readonly Privat
 }
 
 /** Creates an envelope for `document` and signs it with `signers`. */
-export async function signDocument(document: SignedDocument, signers: readonly PrivateKey[], format: EnvelopeFormat = 'metablock'): Promise<Envelope> {
-  return addSignatures(createEnvelope(document, format), signers)
+export async function signDocument(content: SignedDocument, signers: readonly PrivateKey[], format: EnvelopeFormat = 'metablock'): Promise<Envelope> {
+  return addSignatures(createEnvelope(content, format), signers)
 }
 
 /** The envelope as a JSON object (signature objects keep any extra members they came with). */

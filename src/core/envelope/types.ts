@@ -36,7 +36,7 @@ export interface DsseSignature {
 }
 
 interface EnvelopeBase {
-  readonly document: SignedDocument
+  readonly content: SignedDocument
   /** JSON paths of members the reference ignores (in a metablock, not covered by signatures). */
   readonly ignoredFields: readonly string[]
 }

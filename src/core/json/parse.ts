@@ -47,9 +47,9 @@ export function parseJsonBytes(bytes: Uint8Array, options: ParseOptions = {}): J
   return parseJson(decodeUtf8(bytes, options.file), options)
 }
 
-/** Parses one JSON document. Throws {@link CoreError} with code `json` on any problem. */
+/** Parses one JSON text (a whole file). Throws {@link CoreError} with code `json` on any problem. */
 export function parseJson(text: string, options: ParseOptions = {}): JsonValue {
-  return new Parser(text, options.file, false).document()
+  return new Parser(text, options.file, false).whole()
 }
 
 /** Where a member of the root object is written, in byte offsets of the (ASCII) file. */
@@ -81,7 +81,7 @@ export interface ParsedDocument {
 export function parseJsonBytesWithSpans(bytes: Uint8Array, options: ParseOptions = {}): ParsedDocument {
   const text = decodeUtf8(bytes, options.file)
   const parser = new Parser(text, options.file, text.length === bytes.length)
-  const value = parser.document()
+  const value = parser.whole()
   return { value, members: parser.members }
 }
 
@@ -117,7 +117,7 @@ class Parser {
     this.track = track
   }
 
-  document(): JsonValue {
+  whole(): JsonValue {
     if (this.text.charCodeAt(0) === 0xfeff) this.fail('unexpected byte order mark (U+FEFF) at the start of the document', 0)
     this.skipWhitespace()
     const value = this.value()

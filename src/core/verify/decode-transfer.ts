@@ -25,7 +25,7 @@ export type TransferredResult =
   | { readonly status: 'decode-here' }
   | {
       readonly status: 'loaded-link'
-      readonly envelope: Omit<Envelope, 'document' | 'signed'> & { readonly link: PackedLink }
+      readonly envelope: Omit<Envelope, 'content' | 'signed'> & { readonly link: PackedLink }
       readonly signature: LoadedResult['signature']
     }
 
@@ -34,17 +34,17 @@ const PLAIN_SIGNATURE_MEMBERS = new Set(['keyid', 'sig'])
 export function packDecodeResult(result: DecodeResult): TransferredResult {
   if (result.status !== 'loaded') return result
   const { envelope } = result
-  if (envelope.document.type !== 'link') return { status: 'decode-here' }
+  if (envelope.content.type !== 'link') return { status: 'decode-here' }
   for (const signature of envelope.signatures) {
     for (const key of signature.json.keys()) if (!PLAIN_SIGNATURE_MEMBERS.has(key)) return { status: 'decode-here' }
   }
-  const { document, ...rest } = envelope
+  const { content, ...rest } = envelope
   const withoutSigned = { ...rest } as Record<string, unknown>
   delete withoutSigned.signed
-  const link = document.link
+  const link = content.link
   return {
     status: 'loaded-link',
-    envelope: { ...(withoutSigned as Omit<Envelope, 'document' | 'signed'>), link: { ...link, materials: packArtifacts(link.materials), products: packArtifacts(link.products) } },
+    envelope: { ...(withoutSigned as Omit<Envelope, 'content' | 'signed'>), link: { ...link, materials: packArtifacts(link.materials), products: packArtifacts(link.products) } },
     signature: result.signature,
   }
 }
@@ -66,7 +66,7 @@ export function unpackDecodeResult(transferred: TransferredResult): DecodeResult
   if (transferred.status !== 'loaded-link') return transferred
   const { link: packed, ...rest } = transferred.envelope
   const link: Link = { ...packed, materials: unpackArtifacts(packed.materials), products: unpackArtifacts(packed.products) }
-  const document = { type: 'link' as const, link }
-  const envelope = (rest.format === 'metablock' ? { ...rest, document, signed: linkToSigned(link) } : { ...rest, document }) as Envelope
+  const content = { type: 'link' as const, link }
+  const envelope = (rest.format === 'metablock' ? { ...rest, content, signed: linkToSigned(link) } : { ...rest, content }) as Envelope
   return transferred.signature === undefined ? { status: 'loaded', envelope } : { status: 'loaded', envelope, signature: transferred.signature }
 }

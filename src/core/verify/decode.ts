@@ -94,7 +94,7 @@ export function readLinkEnvelope(data: Uint8Array, file: string): Envelope {
 export function readLinkEnvelopeGeneral(data: Uint8Array, file: string): Envelope {
   const parsed = parseJsonBytesWithSpans(data, { file })
   const envelope = parseEnvelope(parsed.value, file)
-  if (envelope.format !== 'metablock' || envelope.document.type !== 'link' || !(parsed.value instanceof Map)) return envelope
+  if (envelope.format !== 'metablock' || envelope.content.type !== 'link' || !(parsed.value instanceof Map)) return envelope
   const span = parsed.members.get('signed')
   const raw = parsed.value.get('signed')
   // The signatures cover the normalized link: equal to the raw object when it has exactly the normalized members.

@@ -28,7 +28,7 @@ const otherBuild = createLink('build', { products: new Map([['a.py', hashes('bb'
 const pack = createLink('package', { materials: new Map([['a.py', hashes('aa')]]), products: new Map([['a.tgz', hashes('cc')]]) })
 
 function loaded(link: Link, signature: 'valid' | 'invalid' = 'valid'): DecodeResult {
-  return { status: 'loaded', envelope: { format: 'metablock', document: { type: 'link', link } }, signature: { status: signature } } as unknown as DecodeResult
+  return { status: 'loaded', envelope: { format: 'metablock', content: { type: 'link', link } }, signature: { status: signature } } as unknown as DecodeResult
 }
 
 /** What the verifier would compute itself for `package` with the chosen `buildLink`. */
@@ -81,7 +81,7 @@ describe('EarlyStepRules', () => {
 
   it('leaves steps whose link is a sublayout to the verifier', () => {
     const early = new EarlyStepRules(layout, [[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]])
-    early.arrived(0, { status: 'loaded', envelope: { format: 'metablock', document: { type: 'layout' } }, signature: { status: 'valid' } } as unknown as DecodeResult)
+    early.arrived(0, { status: 'loaded', envelope: { format: 'metablock', content: { type: 'layout' } }, signature: { status: 'valid' } } as unknown as DecodeResult)
     early.arrived(1, loaded(pack))
     expect(early.take(0, build, reduced(build))).toBeUndefined()
     expect(early.take(1, pack, reduced(build))).toBeUndefined()

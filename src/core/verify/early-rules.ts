@@ -85,7 +85,7 @@ export class EarlyStepRules {
       const result = this.results.get(candidate.request)
       if (!candidate.authorized || result?.status !== 'loaded' || result.signature?.status !== 'valid') continue
       // A sublayout's link is replaced by its summary: nothing to guess.
-      return result.envelope.document.type === 'link' ? result.envelope.document.link : undefined
+      return result.envelope.content.type === 'link' ? result.envelope.content.link : undefined
     }
     return undefined
   }

@@ -24,8 +24,8 @@ const artifactEntries = (map: ArtifactMap) => [...map].map(([path, hashes]) => [
 
 /** Everything a reader of the envelope can observe, as plain data. */
 function observe(envelope: Envelope) {
-  const document = envelope.document
-  const link = document.type === 'link' ? document.link : undefined
+  const content = envelope.content
+  const link = content.type === 'link' ? content.link : undefined
   return {
     format: envelope.format,
     ignoredFields: envelope.ignoredFields,
@@ -75,8 +75,8 @@ function inTotoLink(signed: Record<string, unknown>): string {
     if (Array.isArray(value)) return value.map(toJson)
     return new Map(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, toJson(item)]))
   }
-  const document = toJson({ signatures: [{ keyid: 'ab'.repeat(32), sig: 'cd'.repeat(64) }], signed: { _type: 'link', ...signed } })
-  return pythonJsonDumps(document, { indent: 1 })
+  const content = toJson({ signatures: [{ keyid: 'ab'.repeat(32), sig: 'cd'.repeat(64) }], signed: { _type: 'link', ...signed } })
+  return pythonJsonDumps(content, { indent: 1 })
 }
 
 function artifacts(count: number, digest = (i: number) => i.toString(16).padStart(64, '0')): Record<string, Record<string, string>> {
@@ -107,7 +107,7 @@ describe('the fast link reader', () => {
   it('takes links as in-toto writes them, with packed, sorted artifact maps', () => {
     const bytes = encoder.encode(inTotoLink(FULL))
     expect(agrees(bytes)).toBe(true)
-    const link = (readLinkFast(bytes, 'x.link') as Envelope & { document: { type: 'link' } }).document.link
+    const link = (readLinkFast(bytes, 'x.link') as Envelope & { content: { type: 'link' } }).content.link
     expect(link.products).toBeInstanceOf(PackedArtifactMap)
     expect(link.materials.size).toBe(300)
     expect(link.products.get('src/pkg1/file_00001.py')).toEqual(new Map([['sha256', (7919).toString(16).padStart(64, 'f')]]))

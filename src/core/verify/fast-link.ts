@@ -67,19 +67,19 @@ export function readLinkFast(data: Uint8Array, file: string): Envelope | undefin
   } catch {
     return undefined
   }
-  if (envelope.format !== 'metablock' || envelope.document.type !== 'link' || !(parsed.value instanceof Map)) return undefined
+  if (envelope.format !== 'metablock' || envelope.content.type !== 'link' || !(parsed.value instanceof Map)) return undefined
   const span = parsed.members.get('signed')
   const raw = parsed.value.get('signed')
   // As in readLinkEnvelope: the signed bytes are the compact text only when it is canonical and holds exactly the normalized members.
   if (!span?.compactIsCanonical || !(raw instanceof Map) || raw.size !== envelope.signed.size || ![...raw.keys()].every((key) => envelope.signed.has(key))) return undefined
-  const parsedLink = envelope.document.link
+  const parsedLink = envelope.content.link
   const link: Link = {
     ...parsedLink,
     materials: scan.materials === undefined ? parsedLink.materials : new PackedArtifactMap(scan.materials),
     products: scan.products === undefined ? parsedLink.products : new PackedArtifactMap(scan.products),
   }
-  const document = { type: 'link' as const, link }
-  const result: Metablock = { ...envelope, document, signed: normalizedSigned(document) }
+  const content = { type: 'link' as const, link }
+  const result: Metablock = { ...envelope, content, signed: normalizedSigned(content) }
   rememberSignedBytes(result, scan.signedBytes)
   return result
 }

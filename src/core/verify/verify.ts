@@ -179,10 +179,10 @@ class Verification {
 
     // 1. Layout signatures: every key given must have signed (logical AND).
     this.progress('layout', depth)
-    if (envelope.document.type !== 'layout') {
+    if (envelope.content.type !== 'layout') {
       throw new Stop({ stage: 'format', errorType: 'AttributeError', message: 'The layout file holds link metadata, not a layout.', file })
     }
-    let layout = envelope.document.layout
+    let layout = envelope.content.layout
     trace.layout = { ...trace.layout, expires: layout.expires }
     this.warnIgnored(envelope, file ?? 'layout')
     trace.steps = layout.steps.map((step) => draftStep(step))
@@ -226,7 +226,7 @@ class Verification {
     for (const [stepIndex, step] of layout.steps.entries()) {
       const stepLinks = verified[stepIndex] as Map<string, VerifiedLink>
       for (const [id, entry] of stepLinks) {
-        if (entry.envelope.document.type !== 'layout') continue
+        if (entry.envelope.content.type !== 'layout') continue
         stepLinks.set(id, { ...entry, link: await this.sublayout(layout, step, id, entry, dir, depth, trace.steps[stepIndex] as StepTraceDraft) })
       }
     }
@@ -455,7 +455,7 @@ class Verification {
         }
         signers.push(signer)
         update({ status: 'valid', signer })
-        const link = result.envelope.document.type === 'link' ? result.envelope.document.link : emptyLink()
+        const link = result.envelope.content.type === 'link' ? result.envelope.content.link : emptyLink()
         stepVerified.set(candidate.id, { path: candidate.path, envelope: result.envelope, link, keyid: candidate.id })
       }
       const distinct = new Set(signers).size
@@ -786,12 +786,12 @@ function draftStep(step: Step): StepTraceDraft {
 }
 
 function describeEnvelope(envelope: Envelope): Partial<LinkTrace> {
-  const document = envelope.document
-  const kind = document.type === 'layout' ? 'sublayout' : envelope.format === 'dsse' && envelope.statement ? 'statement' : 'link'
+  const content = envelope.content
+  const kind = content.type === 'layout' ? 'sublayout' : envelope.format === 'dsse' && envelope.statement ? 'statement' : 'link'
   return {
     kind,
     format: envelope.format,
-    ...(document.type === 'link' ? { materials: document.link.materials.size, products: document.link.products.size } : {}),
+    ...(content.type === 'link' ? { materials: content.link.materials.size, products: content.link.products.size } : {}),
   }
 }
 
