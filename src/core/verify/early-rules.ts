@@ -41,6 +41,11 @@ export class EarlyStepRules {
   private readonly layout: Layout
   private readonly candidates: readonly (readonly EarlyCandidate[])[]
   private readonly results = new Map<number, DecodeResult>()
+  /** For each request, the steps it is a candidate of. */
+  private readonly stepsOfRequest = new Map<number, number[]>()
+  /** For each step, how many of its candidates have not arrived. */
+  private readonly waiting: number[]
+  private readonly stepKeys: ReadonlySet<string>
   /** Step keys each step's MATCH rules read from. */
   private readonly sources: readonly (readonly string[])[]
   /** The guessed link of each step whose candidates have all arrived (`undefined`: none usable). */
@@ -51,16 +56,29 @@ export class EarlyStepRules {
   constructor(layout: Layout, candidates: readonly (readonly EarlyCandidate[])[]) {
     this.layout = layout
     this.candidates = candidates
+    this.waiting = candidates.map((list) => list.length)
+    candidates.forEach((list, stepIndex) => {
+      for (const candidate of list) {
+        const steps = this.stepsOfRequest.get(candidate.request)
+        if (steps) steps.push(stepIndex)
+        else this.stepsOfRequest.set(candidate.request, [stepIndex])
+      }
+    })
+    this.stepKeys = new Set(layout.steps.map(nameKey))
     this.sources = layout.steps.map((step) => matchSources([...step.expectedMaterials, ...step.expectedProducts]))
   }
 
   /** Takes one decode result as it arrives; evaluates the steps that became ready. Never throws. */
   arrived(request: number, result: DecodeResult): void {
+    if (this.results.has(request)) return
     this.results.set(request, result)
     let guessed = false
-    for (const [stepIndex, candidates] of this.candidates.entries()) {
-      if (this.guesses.has(stepIndex) || !candidates.every((candidate) => this.results.has(candidate.request))) continue
-      const link = this.guess(candidates)
+    // Each arrival is looked at once per step it is a candidate of (a step may list a file twice).
+    for (const stepIndex of this.stepsOfRequest.get(request) ?? []) {
+      const left = (this.waiting[stepIndex] as number) - 1
+      this.waiting[stepIndex] = left
+      if (left > 0) continue
+      const link = this.guess(this.candidates[stepIndex] as readonly EarlyCandidate[])
       this.guesses.set(stepIndex, link)
       const step = this.layout.steps[stepIndex]
       if (link !== undefined && step !== undefined && !this.guessedKeys.has(nameKey(step))) this.guessedKeys.set(nameKey(step), link)
@@ -95,7 +113,7 @@ export class EarlyStepRules {
       if (this.evaluations.has(stepIndex)) continue
       const link = this.guesses.get(stepIndex)
       if (link === undefined) continue
-      const sourcesKnown = (this.sources[stepIndex] as readonly string[]).every((key) => this.guessedKeys.has(key) || !this.layout.steps.some((other) => nameKey(other) === key))
+      const sourcesKnown = (this.sources[stepIndex] as readonly string[]).every((key) => this.guessedKeys.has(key) || !this.stepKeys.has(key))
       if (!sourcesKnown) continue
       try {
         const lookups = new Map<string, Link | undefined>()
