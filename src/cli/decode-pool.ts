@@ -11,9 +11,10 @@ import { Worker } from 'node:worker_threads'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { decodeOne, sequentialDecoder, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
-import { unpackDecodeResult } from '../core/verify/decode-transfer.ts'
+import { TransferReceiver } from '../core/verify/decode-transfer.ts'
 import type { LinkSource } from '../core/verify/sources.ts'
 import type { WorkerRequest, WorkerResponse } from './decode-worker.ts'
+import { GroupSchedule } from './decode-schedule.ts'
 import { DirectoryLinkSource } from './node-fs.ts'
 
 export interface DecodePoolOptions {
@@ -35,6 +36,8 @@ export class DecodePool implements LinkDecoder {
   private readonly minParallelBytes: number
   private workers: Worker[] = []
   private preparing: Promise<void> | undefined
+  /** Numbers the calls of `decode`: each is a fresh transfer session in every worker (decode-worker.ts). */
+  private sessions = 0
 
   constructor(options: DecodePoolOptions = {}) {
     this.threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4))
@@ -46,10 +49,11 @@ export class DecodePool implements LinkDecoder {
       return sequentialDecoder.decode(requests, source, signal, onResult)
     }
     const workers = this.start(Math.min(this.threads, requests.length))
+    const session = ++this.sessions
+    const schedule = new GroupSchedule<Worker>(requests.map((request) => request.group))
     const results: DecodeResult[] = new Array(requests.length)
     const local: number[] = []
     await new Promise<void>((resolve, reject) => {
-      let next = 0
       let pending = requests.length
       const cleanup: Array<() => void> = []
       const finish = (error?: unknown) => {
@@ -59,15 +63,25 @@ export class DecodePool implements LinkDecoder {
         void this.close()
         reject(error)
       }
+      const inFlight = new Map<Worker, number>(workers.map((worker) => [worker, 0]))
       const send = (worker: Worker) => {
-        if (next >= requests.length) return
-        const id = next++
+        const id = schedule.next(worker, inFlight.get(worker) === 0)
+        if (id === undefined) return
+        inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1)
         const request = requests[id] as DecodeRequest
-        worker.postMessage({ id, directory: source.directory, maxBytes: source.maxBytes, path: request.path, key: request.key } satisfies WorkerRequest)
+        worker.postMessage({ session, id, directory: source.directory, maxBytes: source.maxBytes, path: request.path, key: request.key } satisfies WorkerRequest)
       }
       for (const worker of workers) {
+        // One receiver per worker: it unpacks what that worker's sender packed, in order.
+        const receiver = new TransferReceiver()
         const onMessage = ({ id, result }: WorkerResponse) => {
-          const unpacked = unpackDecodeResult(result)
+          let unpacked: DecodeResult | undefined
+          try {
+            unpacked = receiver.unpack(result)
+          } catch (error) {
+            return finish(error)
+          }
+          inFlight.set(worker, (inFlight.get(worker) ?? 1) - 1)
           // Ask for the next file first: the listener may keep this thread busy for a while.
           if (--pending === 0) finish()
           else send(worker)

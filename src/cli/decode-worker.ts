@@ -8,11 +8,14 @@ import { isAbsolute, join } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 import type { PublicKey } from '../core/keys/types.ts'
 import { decodeOne } from '../core/verify/decode.ts'
-import { packDecodeResult, transferablesOf, type TransferredResult } from '../core/verify/decode-transfer.ts'
+import { TransferSender, transferablesOf, type TransferredResult } from '../core/verify/decode-transfer.ts'
+import { ArtifactRegionMemo } from '../core/verify/region-memo.ts'
 import { installNodeCrypto } from './native-crypto.ts'
 import { DirectoryLinkSource } from './node-fs.ts'
 
 export interface WorkerRequest {
+  /** One `decode` call of the pool: its results go to one receiver (decode-transfer.ts). */
+  readonly session: number
   readonly id: number
   readonly directory: string
   readonly maxBytes: number
@@ -29,6 +32,8 @@ installNodeCrypto()
 if (parentPort === null) throw new Error('decode-worker.ts runs as a worker thread of decode-pool.ts')
 const port = parentPort
 const sources = new Map<string, ReusingLinkSource>()
+/** The pool's current call, with the artifact maps this thread read and sent during it. */
+let session: { readonly id: number; readonly sender: TransferSender; readonly memo: ArtifactRegionMemo } | undefined
 
 /**
  * Reads each file into one buffer reused for the next: a fresh multi-megabyte buffer per link
@@ -64,7 +69,24 @@ class ReusingLinkSource extends DirectoryLinkSource {
   }
 }
 
-port.on('message', async (request: WorkerRequest) => {
+/**
+ * One file at a time, in the order asked: the region memo hands out lists that may already
+ * have been sent, and the sender must pack them in the order the receiver unpacks them.
+ */
+let queue = Promise.resolve()
+port.on('message', (request: WorkerRequest) => {
+  // decodeOne never throws; anything else that does is a bug, and the unhandled rejection stops this thread, which fails the pool's call.
+  queue = queue.then(() => decodeAndPost(request))
+})
+
+/** memcmp through Node's Buffer, over the same memory. */
+function buffersEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+}
+
+async function decodeAndPost(request: WorkerRequest): Promise<void> {
+  if (session?.id !== request.session) session = { id: request.session, sender: new TransferSender(), memo: new ArtifactRegionMemo({ sameBytes: buffersEqual }) }
+  const { sender, memo } = session
   const sourceKey = `${request.maxBytes}:${request.directory}`
   let source = sources.get(sourceKey)
   if (source === undefined) {
@@ -73,7 +95,7 @@ port.on('message', async (request: WorkerRequest) => {
   }
   // Files readNow cannot read go the ordinary way, which reports why (missing, too large, …).
   const bytes = source.readNow(request.path)
-  const result = await decodeOne({ path: request.path, key: request.key }, source, bytes)
-  const packed = packDecodeResult(result)
+  const result = await decodeOne({ path: request.path, key: request.key }, source, { bytes, memo })
+  const packed = sender.pack(result)
   port.postMessage({ id: request.id, result: packed } satisfies WorkerResponse, transferablesOf(packed))
-})
+}

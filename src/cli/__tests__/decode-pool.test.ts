@@ -3,7 +3,9 @@
  * every reference vector (with and without the key that must have signed it), and for whole
  * verifications, whose reports must be identical.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { importVerifyKeyFile } from '../../core/keys/import.ts'
@@ -122,4 +124,71 @@ describe('DecodePool', () => {
       expect(await reportOf(index, reversed), vector.name).toEqual(plain)
     }
   }, 90_000)
+})
+
+describe('DecodePool on links that share artifact maps', () => {
+  // A synthetic chain (bench/lib/make-bundle.ts): each step's three functionaries sign identical
+  // links, and each step's materials are mostly the previous step's products.
+  const root = mkdtempSync(join(tmpdir(), 'decode-pool-shared-'))
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+  const bundle = join(root, 'bundle')
+  const made = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lib/make-bundle.ts', bundle, '--steps', '4', '--artifacts', '300', '--threshold', '3'], { encoding: 'utf8' })
+  const linkNames = made.status === 0 ? readdirSync(join(bundle, 'links')).sort() : []
+
+  /** The bundle's links with one digest of `name`'s products changed (its signature no longer holds). */
+  function tamperedLinks(name: string): string {
+    const dir = join(root, `tampered-${name}`)
+    cpSync(join(bundle, 'links'), dir, { recursive: true })
+    const text = readFileSync(join(dir, name), 'utf8')
+    const at = text.lastIndexOf('"sha256": "') + '"sha256": "'.length
+    writeFileSync(join(dir, name), text.slice(0, at) + (text[at] === '0' ? '1' : '0') + text.slice(at + 1))
+    return dir
+  }
+
+  const verifyWith = async (decoder: LinkDecoder, links: string) => {
+    const key = importVerifyKeyFile(readFileSync(join(bundle, 'owner.pub'), 'utf8'), 'ed25519', 'owner.pub')
+    const report = await verifyLayoutFile(readFileSync(join(bundle, 'root.layout')), 'root.layout', {
+      layoutKeys: [key],
+      links: new DirectoryLinkSource(links),
+      inspections: new SubprocessInspectionRunner({ cwd: root }),
+      decoder,
+      now: new Date('2030-01-01T00:00:00Z'),
+    })
+    return { ...report, timings: {} }
+  }
+
+  it('gives the sequential decoder\'s reports, on the chain and on tampered copies', async () => {
+    expect(made.status, made.stderr).toBe(0)
+    expect(linkNames).toHaveLength(12)
+    const passing = await verifyWith(pool, join(bundle, 'links'))
+    expect(passing.verdict).toBe('pass')
+    expect(passing).toEqual(await verifyWith(sequentialDecoder, join(bundle, 'links')))
+    // The first, middle and last link of the threshold-3 steps: each read after others with the same maps but one.
+    for (const name of [linkNames[3], linkNames[4], linkNames[5], linkNames[11]] as string[]) {
+      const links = tamperedLinks(name)
+      const parallel = await verifyWith(pool, links)
+      expect(parallel.verdict, name).toBe('fail')
+      expect(parallel, name).toEqual(await verifyWith(sequentialDecoder, links))
+    }
+  }, 60_000)
+
+  it('reads the maps a step\'s links share once, and hands them back as the same maps', async () => {
+    const requests = linkNames.map((path) => ({ path, group: Number(path.slice(1, 4)) }))
+    // One thread: with two, an idle thread may take a file of the other's step (decode-schedule.ts).
+    const single = new DecodePool({ threads: 1, minParallelBytes: 0 })
+    const results = await single.decode(requests, new DirectoryLinkSource(join(bundle, 'links'))).finally(() => single.close())
+    const links = results.map((result) => (result.status === 'loaded' && result.envelope.content.type === 'link' ? result.envelope.content.link : undefined))
+    const direct = linkNames.map((name) => readLinkEnvelope(readFileSync(join(bundle, 'links', name)), name))
+    for (const [index, link] of links.entries()) {
+      expect(link).toBeDefined()
+      expect(snapshot(link), linkNames[index]).toEqual(snapshot((direct[index]?.content as { link: unknown }).link))
+    }
+    for (let step = 0; step < 4; step++) {
+      const [first, second, third] = links.slice(step * 3, step * 3 + 3)
+      expect(second?.products).toBe(first?.products)
+      expect(third?.products).toBe(first?.products)
+      // The first step has no materials (an empty map is not worth remembering).
+      if (step > 0) expect(third?.materials).toBe(first?.materials)
+    }
+  })
 })

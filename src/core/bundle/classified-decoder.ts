@@ -53,7 +53,7 @@ export class ClassifiedLinkDecoder implements LinkDecoder {
       return decodeOne(request, source)
     }
     const envelope = bytes === undefined ? undefined : this.envelopes.get(bytes)
-    if (envelope === undefined) return decodeOne(request, source, bytes)
+    if (envelope === undefined) return decodeOne(request, source, { bytes })
     if (request.key === undefined) return { status: 'loaded', envelope }
     try {
       return { status: 'loaded', envelope, signature: { status: await verifyEnvelopeSignature(envelope, request.key) } }

@@ -25,3 +25,13 @@ export function signedBytesOf(envelope: Envelope): Uint8Array<ArrayBuffer> {
 export function rememberSignedBytes(envelope: Envelope, bytes: Uint8Array<ArrayBuffer>): void {
   cache.set(envelope, bytes)
 }
+
+/** The bytes recorded for `envelope` (by {@link rememberSignedBytes} or a first use), without computing them. */
+export function recordedSignedBytes(envelope: Envelope): Uint8Array<ArrayBuffer> | undefined {
+  return cache.get(envelope)
+}
+
+/** Forgets the recorded bytes: a later use computes them again (for bytes lent for a moment, fast-link.ts). */
+export function forgetSignedBytes(envelope: Envelope): void {
+  cache.delete(envelope)
+}

@@ -8,15 +8,23 @@
  */
 import type { Envelope } from '../envelope/types.ts'
 import { linkToSigned } from '../model/link.ts'
-import type { Link } from '../model/types.ts'
+import type { ArtifactMap, Link } from '../model/types.ts'
 import type { DecodeResult } from './decode.ts'
 import { packArtifacts, packedBuffers, unpackArtifacts, type PackedArtifacts } from './packed-artifacts.ts'
 
 type LoadedResult = Extract<DecodeResult, { status: 'loaded' }>
 
+/**
+ * An artifact map as sent: packed (packed-artifacts.ts) with an `id` the sender may refer to
+ * later, or a `repeat` of the map it sent under that id (links of one step hold the same
+ * maps: region-memo.ts hands the decoding thread the same packed lists again, whose buffers
+ * already went to the receiver).
+ */
+export type TransferredArtifacts = { readonly id: number; readonly artifacts: PackedArtifacts } | { readonly repeat: number }
+
 export interface PackedLink extends Omit<Link, 'materials' | 'products'> {
-  readonly materials: PackedArtifacts
-  readonly products: PackedArtifacts
+  readonly materials: TransferredArtifacts
+  readonly products: TransferredArtifacts
 }
 
 export type TransferredResult =
@@ -31,21 +39,41 @@ export type TransferredResult =
 
 const PLAIN_SIGNATURE_MEMBERS = new Set(['keyid', 'sig'])
 
-export function packDecodeResult(result: DecodeResult): TransferredResult {
-  if (result.status !== 'loaded') return result
-  const { envelope } = result
-  if (envelope.content.type !== 'link') return { status: 'decode-here' }
-  for (const signature of envelope.signatures) {
-    for (const key of signature.json.keys()) if (!PLAIN_SIGNATURE_MEMBERS.has(key)) return { status: 'decode-here' }
+/**
+ * Packs decode results for one receiver, in order. Each packed list is sent once; the same
+ * list again (the very object) goes as a reference to the first. Its results must reach one
+ * {@link TransferReceiver}, in the order packed, and the sender must not read a list's bytes
+ * once sent: their buffers are transferred.
+ */
+export class TransferSender {
+  private readonly ids = new WeakMap<object, number>()
+  private nextId = 0
+
+  pack(result: DecodeResult): TransferredResult {
+    if (result.status !== 'loaded') return result
+    const { envelope } = result
+    if (envelope.content.type !== 'link') return { status: 'decode-here' }
+    for (const signature of envelope.signatures) {
+      for (const key of signature.json.keys()) if (!PLAIN_SIGNATURE_MEMBERS.has(key)) return { status: 'decode-here' }
+    }
+    const { content, ...rest } = envelope
+    const withoutSigned = { ...rest } as Record<string, unknown>
+    delete withoutSigned.signed
+    const link = content.link
+    return {
+      status: 'loaded-link',
+      envelope: { ...(withoutSigned as Omit<Envelope, 'content' | 'signed'>), link: { ...link, materials: this.artifacts(link.materials), products: this.artifacts(link.products) } },
+      signature: result.signature,
+    }
   }
-  const { content, ...rest } = envelope
-  const withoutSigned = { ...rest } as Record<string, unknown>
-  delete withoutSigned.signed
-  const link = content.link
-  return {
-    status: 'loaded-link',
-    envelope: { ...(withoutSigned as Omit<Envelope, 'content' | 'signed'>), link: { ...link, materials: packArtifacts(link.materials), products: packArtifacts(link.products) } },
-    signature: result.signature,
+
+  private artifacts(map: ArtifactMap): TransferredArtifacts {
+    const artifacts = packArtifacts(map)
+    const sent = this.ids.get(artifacts)
+    if (sent !== undefined) return { repeat: sent }
+    const id = this.nextId++
+    this.ids.set(artifacts, id)
+    return { id, artifacts }
   }
 }
 
@@ -57,16 +85,33 @@ export function packDecodeResult(result: DecodeResult): TransferredResult {
 export function transferablesOf(transferred: TransferredResult): ArrayBuffer[] {
   if (transferred.status !== 'loaded-link') return []
   const { materials, products } = transferred.envelope.link
-  return [...new Set([...packedBuffers(materials), ...packedBuffers(products)])]
+  return [...new Set([materials, products].flatMap((sent) => ('artifacts' in sent ? packedBuffers(sent.artifacts) : [])))]
 }
 
-/** The decode result a transferred one stands for; `undefined` for `decode-here`. */
-export function unpackDecodeResult(transferred: TransferredResult): DecodeResult | undefined {
-  if (transferred.status === 'decode-here') return undefined
-  if (transferred.status !== 'loaded-link') return transferred
-  const { link: packed, ...rest } = transferred.envelope
-  const link: Link = { ...packed, materials: unpackArtifacts(packed.materials), products: unpackArtifacts(packed.products) }
-  const content = { type: 'link' as const, link }
-  const envelope = (rest.format === 'metablock' ? { ...rest, content, signed: linkToSigned(link) } : { ...rest, content }) as Envelope
-  return transferred.signature === undefined ? { status: 'loaded', envelope } : { status: 'loaded', envelope, signature: transferred.signature }
+/** Unpacks what one {@link TransferSender} packed, in the order it packed it. */
+export class TransferReceiver {
+  private readonly maps = new Map<number, ArtifactMap>()
+
+  /** The decode result a transferred one stands for; `undefined` for `decode-here`. */
+  unpack(transferred: TransferredResult): DecodeResult | undefined {
+    if (transferred.status === 'decode-here') return undefined
+    if (transferred.status !== 'loaded-link') return transferred
+    const { link: packed, ...rest } = transferred.envelope
+    const link: Link = { ...packed, materials: this.artifacts(packed.materials), products: this.artifacts(packed.products) }
+    const content = { type: 'link' as const, link }
+    const envelope = (rest.format === 'metablock' ? { ...rest, content, signed: linkToSigned(link) } : { ...rest, content }) as Envelope
+    return transferred.signature === undefined ? { status: 'loaded', envelope } : { status: 'loaded', envelope, signature: transferred.signature }
+  }
+
+  private artifacts(sent: TransferredArtifacts): ArtifactMap {
+    if ('repeat' in sent) {
+      const map = this.maps.get(sent.repeat)
+      // Only a sender/receiver mix-up gets here; no link may go on with a wrong map.
+      if (map === undefined) throw new Error(`a decoding thread referred to artifacts it never sent (#${sent.repeat})`)
+      return map
+    }
+    const map = unpackArtifacts(sent.artifacts)
+    this.maps.set(sent.id, map)
+    return map
+  }
 }

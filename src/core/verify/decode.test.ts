@@ -8,7 +8,17 @@ import { describe, expect, it } from 'vitest'
 import { FIXTURES, linkFilesIn } from '../../../test/core/support/fixtures.ts'
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import { canonicalBytes } from '../json/canonical.ts'
-import { readLinkEnvelope } from './decode.ts'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { addSignatures, createEnvelope, serializeEnvelope } from '../envelope/sign.ts'
+import { publicOf } from '../keys/material.ts'
+import { ed25519PrivateMaterial } from '../keys/private-der.ts'
+import { createPrivateKey } from '../keys/private-key.ts'
+import { publicKeyFor } from '../keys/public-key.ts'
+import type { PrivateKey } from '../keys/types.ts'
+import { createLink } from '../model/link.ts'
+import type { ArtifactMap } from '../model/types.ts'
+import { readLinkEnvelope, sequentialDecoder } from './decode.ts'
+import { MemoryLinkSource } from './sources.ts'
 
 const encoder = new TextEncoder()
 
@@ -55,5 +65,39 @@ describe('signed bytes taken from link files', () => {
     ['a layout-like name value', link(`{${BASE}, "materials": {}, "name": {"b": [1, 2], "a": null}, "products": {}}`)],
   ])('equal the canonical JSON: %s', (_, text) => {
     expect(signedBytesAgree(text)).toBe(true)
+  })
+})
+
+describe('signed bytes lent while a link is checked', () => {
+  function keyFromSeed(seed: string): PrivateKey {
+    const material = ed25519PrivateMaterial(sha256(encoder.encode(seed)))
+    return createPrivateKey(material, publicKeyFor(publicOf(material)))
+  }
+  const digests = (salt: string, count: number): ArtifactMap =>
+    new Map(Array.from({ length: count }, (_, i) => [`src/file_${String(i).padStart(4, '0')}.py`, new Map([['sha256', Buffer.from(sha256(encoder.encode(`${salt}${i}`))).toString('hex')]])]))
+  const signedLink = async (name: string, products: ArtifactMap, key: PrivateKey) =>
+    encoder.encode(serializeEnvelope(await addSignatures(createEnvelope({ type: 'link', link: createLink(name, { command: ['make'], products }) }, 'metablock'), [key])))
+
+  it('checks every signature right when decodes interleave, and the envelopes keep their signed bytes', async () => {
+    const [first, second] = [keyFromSeed('lend 1'), keyFromSeed('lend 2')]
+    const a = await signedLink('a', digests('a', 400), first)
+    const b = await signedLink('b', digests('b', 300), second)
+    // a's text with its last digit changed: same length, same maps but one digest, a's signature.
+    const tampered = a.slice()
+    tampered[tampered.lastIndexOf(0x22) - 1] ^= 1
+    const source = new MemoryLinkSource([['a.link', a], ['b.link', b], ['c.link', tampered]])
+    const expected: Array<[string, PrivateKey, string]> = [
+      ['a.link', first, 'valid'],
+      ['b.link', second, 'valid'],
+      ['c.link', first, 'invalid'],
+      ['a.link', second, 'missing'],
+    ]
+    const requests = Array.from({ length: 6 }, () => expected).flat()
+    const results = await sequentialDecoder.decode(requests.map(([path, key]) => ({ path, key: key.publicKey })), source)
+    expect(results.map((result) => (result.status === 'loaded' ? result.signature?.status : result.status))).toEqual(requests.map(([, , status]) => status))
+    for (const result of results) {
+      if (result.status !== 'loaded' || result.envelope.format !== 'metablock') throw new Error('expected a loaded metablock')
+      expect(Buffer.from(signedBytesOf(result.envelope)).equals(Buffer.from(canonicalBytes(result.envelope.signed)))).toBe(true)
+    }
   })
 })

@@ -12,7 +12,8 @@ import { verifyEnvelopeSignature, type SignatureStatus } from '../envelope/verif
 import { compactJsonBytes } from '../json/canonical.ts'
 import { parseJsonBytesWithSpans } from '../json/parse.ts'
 import type { PublicKey } from '../keys/types.ts'
-import { readLinkFast } from './fast-link.ts'
+import { readLinkFast, returnLentSignedBytes, type FastLinkOptions } from './fast-link.ts'
+import type { ArtifactRegionMemo } from './region-memo.ts'
 import type { LinkSource } from './sources.ts'
 
 /** A problem as plain data (errors lose their class across threads). */
@@ -29,6 +30,11 @@ export interface DecodeRequest {
   readonly path: string
   /** The key that must have signed it; absent for files the layout does not authorize. */
   readonly key?: PublicKey
+  /**
+   * Files of one group (the links of one step) likely hold the same artifact maps; a parallel
+   * decoder gives them to one thread in a row, whose region memo then reads each map once.
+   */
+  readonly group?: number
 }
 
 export type DecodeResult =
@@ -57,26 +63,36 @@ export function toErrorInfo(error: unknown, file?: string): ErrorInfo {
   return { code: 'internal', message, detail: message, file }
 }
 
+export interface DecodeOptions {
+  /** The file's bytes when the caller has read them already. */
+  readonly bytes?: Uint8Array
+  /** Artifact maps this caller's earlier files held (region-memo.ts: the caller's own, never shared). */
+  readonly memo?: ArtifactRegionMemo
+}
+
 /** Reads, parses and checks one file. Never throws: every outcome is data. */
-export async function decodeOne(request: DecodeRequest, source: LinkSource, bytes?: Uint8Array): Promise<DecodeResult> {
+export async function decodeOne(request: DecodeRequest, source: LinkSource, options: DecodeOptions = {}): Promise<DecodeResult> {
   let data: Uint8Array | undefined
   try {
-    data = bytes ?? (await source.read(request.path))
+    data = options.bytes ?? (await source.read(request.path))
   } catch (error) {
     return { status: 'error', error: toErrorInfo(error, request.path) }
   }
   if (data === undefined) return { status: 'missing' }
   let envelope: Envelope
   try {
-    envelope = readLinkEnvelope(data, request.path)
+    // The signed bytes are needed only for the check below: borrowed, not copied.
+    envelope = readLinkEnvelope(data, request.path, { memo: options.memo, lendSignedBytes: true })
   } catch (error) {
     return { status: 'error', error: toErrorInfo(error, request.path) }
   }
-  if (request.key === undefined) return { status: 'loaded', envelope }
   try {
+    if (request.key === undefined) return { status: 'loaded', envelope }
     return { status: 'loaded', envelope, signature: { status: await verifyEnvelopeSignature(envelope, request.key) } }
   } catch (error) {
     return { status: 'loaded', envelope, signature: { status: 'error', error: toErrorInfo(error, request.path) } }
+  } finally {
+    returnLentSignedBytes(envelope)
   }
 }
 
@@ -86,8 +102,8 @@ export async function decodeOne(request: DecodeRequest, source: LinkSource, byte
  * the link is not re-serialized to check its signature. Links as in-toto writes them take the
  * fast reader (fast-link.ts), whose artifact maps are packed; it declines anything else.
  */
-export function readLinkEnvelope(data: Uint8Array, file: string): Envelope {
-  return readLinkFast(data, file) ?? readLinkEnvelopeGeneral(data, file)
+export function readLinkEnvelope(data: Uint8Array, file: string, options?: FastLinkOptions): Envelope {
+  return readLinkFast(data, file, options) ?? readLinkEnvelopeGeneral(data, file)
 }
 
 /** {@link readLinkEnvelope} without the fast reader (which must agree with it: fast-link.test.ts). */

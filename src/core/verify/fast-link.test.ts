@@ -7,44 +7,16 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES, linkFilesIn } from '../../../test/core/support/fixtures.ts'
+import { FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-link.ts'
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { canonicalBytes } from '../json/canonical.ts'
-import { pythonJsonDumps } from '../json/python-dump.ts'
-import type { JsonValue } from '../json/value.ts'
-import type { ArtifactMap } from '../model/types.ts'
 import { readLinkEnvelope, readLinkEnvelopeGeneral } from './decode.ts'
 import { readLinkFast } from './fast-link.ts'
 import { PackedArtifactMap } from './packed-artifacts.ts'
 
 const encoder = new TextEncoder()
 
-
-const artifactEntries = (map: ArtifactMap) => [...map].map(([path, hashes]) => [path, [...hashes]])
-
-/** Everything a reader of the envelope can observe, as plain data. */
-function observe(envelope: Envelope) {
-  const content = envelope.content
-  const link = content.type === 'link' ? content.link : undefined
-  return {
-    format: envelope.format,
-    ignoredFields: envelope.ignoredFields,
-    signatures: envelope.signatures.map((signature) => ({ ...signature, json: [...signature.json] })),
-    link: link && {
-      name: link.name,
-      command: link.command,
-      byproducts: [...link.byproducts],
-      environment: [...link.environment],
-      materials: artifactEntries(link.materials),
-      materialsSize: link.materials.size,
-      products: artifactEntries(link.products),
-      productsSize: link.products.size,
-      lookups: [...link.products.keys()].slice(0, 50).map((path) => [link.products.has(path), link.products.get(path) && [...(link.products.get(path) as Map<string, string>)]]),
-    },
-    signed: envelope.format === 'metablock' ? Buffer.from(canonicalBytes(envelope.signed)).toString() : undefined,
-    signedBytes: Buffer.from(signedBytesOf(envelope)).toString(),
-  }
-}
 
 type Outcome = { readonly envelope: ReturnType<typeof observe> } | { readonly error: string }
 
@@ -66,32 +38,6 @@ function agrees(bytes: Uint8Array): boolean {
   // The signed bytes remembered are the canonical JSON the reference would sign.
   expect(fast.format === 'metablock' && Buffer.from(signedBytesOf(fast)).equals(Buffer.from(canonicalBytes(fast.signed)))).toBe(true)
   return true
-}
-
-/** A link as in-toto's `Metablock.dump` writes it (sorted keys, indent 1). */
-function inTotoLink(signed: Record<string, unknown>): string {
-  const toJson = (value: unknown): JsonValue => {
-    if (value === null || typeof value !== 'object' || value instanceof Map) return value as JsonValue
-    if (Array.isArray(value)) return value.map(toJson)
-    return new Map(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, toJson(item)]))
-  }
-  const content = toJson({ signatures: [{ keyid: 'ab'.repeat(32), sig: 'cd'.repeat(64) }], signed: { _type: 'link', ...signed } })
-  return pythonJsonDumps(content, { indent: 1 })
-}
-
-function artifacts(count: number, digest = (i: number) => i.toString(16).padStart(64, '0')): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {}
-  for (let i = 0; i < count; i++) out[`src/pkg${i % 7}/file_${String(i).padStart(5, '0')}.py`] = { sha256: digest(i) }
-  return out
-}
-
-const FULL = {
-  byproducts: { 'return-value': 0n, stderr: '', stdout: 'ok' },
-  command: ['make', 'build'],
-  environment: {},
-  materials: artifacts(300),
-  name: 'build',
-  products: artifacts(500, (i) => (i * 7919).toString(16).padStart(64, 'f')),
 }
 
 describe('the fast link reader', () => {

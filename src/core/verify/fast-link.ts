@@ -25,13 +25,14 @@
  * files breaking each condition.
  */
 import { parseEnvelope } from '../envelope/read.ts'
-import { rememberSignedBytes } from '../envelope/signed-bytes.ts'
+import { forgetSignedBytes, recordedSignedBytes, rememberSignedBytes } from '../envelope/signed-bytes.ts'
 import { normalizedSigned } from '../envelope/sign.ts'
 import type { Envelope, Metablock } from '../envelope/types.ts'
 import { compactJsonInto } from '../json/canonical.ts'
 import { parseJsonBytesWithSpans } from '../json/parse.ts'
 import type { Link } from '../model/types.ts'
 import { PackedArtifactMap, type PackedArtifacts } from './packed-artifacts.ts'
+import type { ArtifactRegionMemo } from './region-memo.ts'
 
 type Packed = Extract<PackedArtifacts, { kind: 'packed' }>
 
@@ -55,9 +56,24 @@ const PLAIN = byteClass((c) => c >= 0x20 && c < 0x80 && c !== QUOTE && c !== BAC
 /** Hex digits, either case (securesystemslib HEX_SCHEMA). */
 const HEX = byteClass((c) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
 
+export interface FastLinkOptions {
+  /** Artifact maps whose bytes it remembers are not scanned again (region-memo.ts). */
+  readonly memo?: ArtifactRegionMemo
+  /**
+   * Lend the envelope's signed bytes from this thread's work buffer instead of copying them out
+   * (a megabyte per link, on fresh pages). The caller checks the signatures and then hands them
+   * back with {@link returnLentSignedBytes}; until then other scans use buffers of their own.
+   */
+  readonly lendSignedBytes?: boolean
+}
+
+/** The work buffer whose start is lent out as some envelope's signed bytes. */
+let lentBuffer: ArrayBuffer | undefined
+
 /** The link envelope of `data`, or `undefined` when this reader does not take the file. */
-export function readLinkFast(data: Uint8Array, file: string): Envelope | undefined {
-  const scan = new LinkScanner(data).scan()
+export function readLinkFast(data: Uint8Array, file: string, options: FastLinkOptions = {}): Envelope | undefined {
+  const scanner = new LinkScanner(data, options)
+  const scan = scanner.scan()
   if (scan === undefined) return undefined
   let envelope: Envelope
   let parsed: ReturnType<typeof parseJsonBytesWithSpans>
@@ -81,7 +97,18 @@ export function readLinkFast(data: Uint8Array, file: string): Envelope | undefin
   const content = { type: 'link' as const, link }
   const result: Metablock = { ...envelope, content, signed: normalizedSigned(content) }
   rememberSignedBytes(result, scan.signedBytes)
+  if (scanner.lends) lentBuffer = scan.signedBytes.buffer
   return result
+}
+
+/**
+ * Takes back the signed bytes {@link readLinkFast} lent to `envelope`, if it did; the envelope
+ * forgets them (a later use computes them again). Does nothing for any other envelope.
+ */
+export function returnLentSignedBytes(envelope: Envelope): void {
+  if (lentBuffer === undefined || recordedSignedBytes(envelope)?.buffer !== lentBuffer) return
+  forgetSignedBytes(envelope)
+  lentBuffer = undefined
 }
 
 interface Scan {
@@ -91,6 +118,12 @@ interface Scan {
   readonly signedBytes: Uint8Array<ArrayBuffer>
   readonly materials?: Packed
   readonly products?: Packed
+}
+
+/** An artifact map read at some index: where its text ends, and its packed lists. */
+interface ScannedMap {
+  readonly end: number
+  readonly packed: Packed
 }
 
 /** Byte ranges of the file replaced in the skeleton. */
@@ -116,10 +149,16 @@ class LinkScanner {
   private signedBytes: Uint8Array<ArrayBuffer> | undefined
   private materials: Packed | undefined
   private products: Packed | undefined
+  private readonly memo: ArtifactRegionMemo | undefined
+  /** Whether the signed bytes stay in (are lent from) the work buffer `out`. */
+  readonly lends: boolean
 
-  constructor(data: Uint8Array) {
+  constructor(data: Uint8Array, options: FastLinkOptions) {
     this.data = data
-    this.out = scratch(0, data.length)
+    this.memo = options.memo
+    // While the work buffer is lent, its bytes are someone's signed bytes: write elsewhere.
+    this.out = lentBuffer === undefined ? scratch(0, data.length) : new Uint8Array(data.length)
+    this.lends = options.lendSignedBytes === true && lentBuffer === undefined && this.out === scratchBuffers[0]
     this.paths = scratch(1, data.length)
     this.digests = scratch(2, data.length)
   }
@@ -155,7 +194,7 @@ class LinkScanner {
         if ((isMaterials ? this.materials : this.products) !== undefined) return NO
         this.outLength = compactJsonInto(data, copied, i, this.out, this.outLength)
         const valueStart = i
-        const packed = this.artifacts(i)
+        const packed = this.remembered(i) ?? this.artifacts(i)
         if (packed === undefined) return NO
         i = packed.end
         copied = i
@@ -179,15 +218,25 @@ class LinkScanner {
   /** Finishes the compact `signed` text; `end` is the index after its `}`. */
   private closeSigned(copied: number, end: number): number {
     this.outLength = compactJsonInto(this.data, copied, end, this.out, this.outLength)
-    this.signedBytes = this.out.slice(0, this.outLength)
+    this.signedBytes = this.lends ? this.out.subarray(0, this.outLength) : this.out.slice(0, this.outLength)
     return end
+  }
+
+  /** The artifact map at `{` as the memo remembers it, appended to the compact text; `undefined` when the memo does not know these bytes. */
+  private remembered(i: number): ScannedMap | undefined {
+    const hit = this.memo?.find(this.data, i)
+    if (hit === undefined) return undefined
+    this.out.set(hit.compact, this.outLength)
+    this.outLength += hit.compact.length
+    return { end: i + hit.length, packed: hit.packed }
   }
 
   /**
    * An artifact map at `{`, appended to the compact text and to the path and digest lists;
    * `undefined` unless it meets every condition of this reader.
    */
-  private artifacts(i: number): { readonly end: number; readonly packed: Packed } | undefined {
+  private artifacts(i: number): ScannedMap | undefined {
+    const compactStart = this.outLength
     const data = this.data
     const out = this.out
     const paths = this.paths
@@ -198,6 +247,7 @@ class LinkScanner {
     let d = this.digestsLength
     const pathsStart = p
     const digestsStart = d
+    const start = i
     out[o++] = LBRACE
     i = this.ws(i + 1)
     let count = 0
@@ -287,6 +337,7 @@ class LinkScanner {
       paths: paths.slice(pathsStart, p),
       digests: digests.slice(digestsStart, d),
     }
+    this.memo?.remember(data, start, i + 1, out.subarray(compactStart, o), packed)
     return { end: i + 1, packed }
   }
 

@@ -656,7 +656,7 @@ interface LinkPlan {
 function planLinks(layout: Layout, dir: string): LinkPlan {
   const requests: DecodeRequest[] = []
   const seen = new Set<string>()
-  const candidates = layout.steps.map((step) => {
+  const candidates = layout.steps.map((step, group) => {
     const ids: string[] = []
     for (const pubkey of step.pubkeys) {
       for (const id of [pubkey, ...subkeyIds(layout.keys.get(pubkey))]) if (!ids.includes(id)) ids.push(id)
@@ -666,7 +666,7 @@ function planLinks(layout: Layout, dir: string): LinkPlan {
       const authorization = authorize(layout, step, id)
       if (!seen.has(path)) {
         seen.add(path)
-        requests.push({ path, key: authorization && 'key' in authorization ? authorization.key : undefined })
+        requests.push({ path, key: authorization && 'key' in authorization ? authorization.key : undefined, group })
       }
       return { id, path, authorization }
     })
