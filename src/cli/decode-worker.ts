@@ -29,6 +29,11 @@ export interface WorkerResponse {
 }
 
 installNodeCrypto()
+// V8 compiles typed-array code on the promise that no buffer was ever detached, and throws all
+// of it away when the first one is (this thread's first transfer): the fast link reader, 60–90
+// ms of compiling, would be compiled twice. Detaching a byte now keeps that promise from being made.
+const detached = new ArrayBuffer(1)
+structuredClone(detached, { transfer: [detached] })
 if (parentPort === null) throw new Error('decode-worker.ts runs as a worker thread of decode-pool.ts')
 const port = parentPort
 const sources = new Map<string, ReusingLinkSource>()
