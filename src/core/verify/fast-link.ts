@@ -164,7 +164,7 @@ class LinkScanner {
   }
 
   scan(): Scan | undefined {
-    if (this.object(this.ws(0), 1) === NO || this.signedBytes === undefined || this.regions.length === 0) return undefined
+    if (this.object(skipWhitespace(this.data, 0), 1) === NO || this.signedBytes === undefined || this.regions.length === 0) return undefined
     return { skeleton: this.skeleton(), signedBytes: this.signedBytes, materials: this.materials, products: this.products }
   }
 
@@ -176,16 +176,16 @@ class LinkScanner {
     const data = this.data
     if (data[i] !== LBRACE) return NO
     let copied = i
-    i = this.ws(i + 1)
+    i = skipWhitespace(this.data, i + 1)
     if (data[i] === RBRACE) return depth === 1 ? NO : this.closeSigned(copied, i + 1)
     for (;;) {
       if (data[i] !== QUOTE) return NO
       const keyStart = i + 1
-      const keyEnd = this.plainStringEnd(keyStart)
+      const keyEnd = plainStringEnd(this.data, keyStart)
       if (keyEnd === NO) return NO
-      i = this.ws(keyEnd + 1)
+      i = skipWhitespace(this.data, keyEnd + 1)
       if (data[i] !== COLON) return NO
-      i = this.ws(i + 1)
+      i = skipWhitespace(this.data, i + 1)
       if (depth === 1 && this.keyIs(keyStart, keyEnd, SIGNED)) {
         if (this.signedBytes !== undefined) return NO
         i = this.object(i, 2)
@@ -205,9 +205,9 @@ class LinkScanner {
         i = this.skipValue(i)
       }
       if (i === NO) return NO
-      i = this.ws(i)
+      i = skipWhitespace(this.data, i)
       if (data[i] === COMMA) {
-        i = this.ws(i + 1)
+        i = skipWhitespace(this.data, i + 1)
         continue
       }
       if (data[i] !== RBRACE) return NO
@@ -236,117 +236,31 @@ class LinkScanner {
    * `undefined` unless it meets every condition of this reader.
    */
   private artifacts(i: number): ScannedMap | undefined {
+    const state = scanState
+    state[OUT] = this.outLength
+    state[PATHS] = this.pathsLength
+    state[DIGESTS] = this.digestsLength
     const compactStart = this.outLength
-    const data = this.data
-    const out = this.out
-    const paths = this.paths
-    const digests = this.digests
-    const n = data.length
-    let o = this.outLength
-    let p = this.pathsLength
-    let d = this.digestsLength
-    const pathsStart = p
-    const digestsStart = d
-    const start = i
-    out[o++] = LBRACE
-    i = this.ws(i + 1)
-    let count = 0
-    let algorithmStart = 0
-    let algorithmEnd = 0
-    let previousStart = 0
-    let previousEnd = 0
-    if (data[i] !== RBRACE) {
-      for (;;) {
-        // "path"
-        if (data[i++] !== QUOTE) return undefined
-        out[o++] = QUOTE
-        const pathStart = p
-        for (; i < n; i++) {
-          const c = data[i] as number
-          if (PLAIN[c] === 0) break
-          paths[p++] = c
-          out[o++] = c
-        }
-        if (data[i] !== QUOTE) return undefined
-        out[o++] = QUOTE
-        if (count > 0 && !ascending(paths, previousStart, previousEnd, pathStart, p)) return undefined
-        previousStart = pathStart
-        previousEnd = p
-        i = this.ws(i + 1)
-        // : {"algorithm"
-        if (data[i] !== COLON) return undefined
-        out[o++] = COLON
-        i = this.ws(i + 1)
-        if (data[i] !== LBRACE) return undefined
-        out[o++] = LBRACE
-        i = this.ws(i + 1)
-        if (data[i] !== QUOTE) return undefined
-        const nameStart = i + 1
-        const nameEnd = this.plainStringEnd(nameStart)
-        if (nameEnd === NO) return undefined
-        if (count === 0) {
-          algorithmStart = nameStart
-          algorithmEnd = nameEnd
-        } else if (!sameBytes(data, algorithmStart, algorithmEnd, nameStart, nameEnd)) {
-          return undefined
-        }
-        for (let k = i; k <= nameEnd; k++) out[o++] = data[k] as number
-        i = this.ws(nameEnd + 1)
-        // : "digest"}
-        if (data[i] !== COLON) return undefined
-        out[o++] = COLON
-        i = this.ws(i + 1)
-        if (data[i++] !== QUOTE) return undefined
-        out[o++] = QUOTE
-        const digestStart = d
-        for (; i < n; i++) {
-          const c = data[i] as number
-          if (HEX[c] === 0) break
-          digests[d++] = c
-          out[o++] = c
-        }
-        if (d === digestStart || data[i] !== QUOTE) return undefined
-        out[o++] = QUOTE
-        i = this.ws(i + 1)
-        if (data[i] !== RBRACE) return undefined
-        out[o++] = RBRACE
-        count++
-        i = this.ws(i + 1)
-        if (data[i] === COMMA) {
-          out[o++] = COMMA
-          paths[p++] = 0
-          digests[d++] = 0
-          i = this.ws(i + 1)
-          continue
-        }
-        if (data[i] !== RBRACE) return undefined
-        break
-      }
-    }
-    out[o++] = RBRACE
-    this.outLength = o
-    this.pathsLength = p
-    this.digestsLength = d
+    const pathsStart = this.pathsLength
+    const digestsStart = this.digestsLength
+    if (!scanArtifactMap(this.data, i, this.out, this.paths, this.digests, state)) return undefined
+    const end = state[END] as number
+    this.outLength = state[OUT] as number
+    this.pathsLength = state[PATHS] as number
+    this.digestsLength = state[DIGESTS] as number
+    const count = state[COUNT] as number
     const packed: Packed = {
       kind: 'packed',
-      // Checked above, byte by byte: for ASCII, byte order is UTF-16 order.
+      // Checked by the scan, byte by byte: for ASCII, byte order is UTF-16 order.
       ascending: true,
       count,
-      algorithm: count === 0 ? '' : asciiDecoder.decode(data.subarray(algorithmStart, algorithmEnd)),
+      algorithm: count === 0 ? '' : asciiDecoder.decode(this.data.subarray(state[ALGORITHM_START], state[ALGORITHM_END])),
       // Copies, so that each map owns its buffers and a thread can transfer them (decode-transfer.ts).
-      paths: paths.slice(pathsStart, p),
-      digests: digests.slice(digestsStart, d),
+      paths: this.paths.slice(pathsStart, this.pathsLength),
+      digests: this.digests.slice(digestsStart, this.digestsLength),
     }
-    this.memo?.remember(data, start, i + 1, out.subarray(compactStart, o), packed)
-    return { end: i + 1, packed }
-  }
-
-  /** The index of the closing quote of a string starting at `i` (after its opening quote) that is printable ASCII without escapes. */
-  private plainStringEnd(i: number): number {
-    const data = this.data
-    const n = data.length
-    while (i < n && PLAIN[data[i] as number] === 1) i++
-    return data[i] === QUOTE ? i : NO
+    this.memo?.remember(this.data, i, end, this.out.subarray(compactStart, this.outLength), packed)
+    return { end, packed }
   }
 
   /** The index after the value at `i`, tokenized as any JSON reader would (not validated: the general parser does that). */
@@ -372,12 +286,6 @@ class LinkScanner {
     return depth === 0 ? i : NO
   }
 
-  private ws(i: number): number {
-    const data = this.data
-    for (let c = data[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = data[++i]);
-    return i
-  }
-
   private keyIs(start: number, end: number, key: Uint8Array): boolean {
     if (end - start !== key.length) return false
     for (let k = 0; k < key.length; k++) if (this.data[start + k] !== key[k]) return false
@@ -401,6 +309,143 @@ class LinkScanner {
     return skeleton
   }
 }
+
+/** Slots of {@link scanState}: positions in, positions out. */
+const END = 0
+const OUT = 1
+const PATHS = 2
+const DIGESTS = 3
+const COUNT = 4
+const ALGORITHM_START = 5
+const ALGORITHM_END = 6
+/**
+ * The artifact scan's positions. The scan reads and writes only typed arrays and numbers: no
+ * object whose fields V8 tracks, so the optimized scan is not thrown away when a field first
+ * holds another kind of value (it was, twice per thread, at ~50 ms of compiling each).
+ */
+const scanState = new Int32Array(7)
+
+/**
+ * Scans the artifact map at `data[i]` (at `{`): appends its compact text to `out` and its
+ * paths and digests, NUL-separated, to `paths` and `digests`, from the positions in `state`,
+ * and leaves the new positions, the map's end and its entry count and algorithm there.
+ * `false` unless the map meets every condition of this reader.
+ */
+function scanArtifactMap(data: Uint8Array, i: number, out: Uint8Array, paths: Uint8Array, digests: Uint8Array, state: Int32Array): boolean {
+  const n = data.length
+  let o = state[OUT] as number
+  let p = state[PATHS] as number
+  let d = state[DIGESTS] as number
+  out[o++] = LBRACE
+  i = skipWhitespace(data, i + 1)
+  let count = 0
+  let algorithmStart = 0
+  let algorithmEnd = 0
+  let previousStart = 0
+  let previousEnd = 0
+  if (data[i] !== RBRACE) {
+    for (;;) {
+      // "path"
+      if (data[i++] !== QUOTE) return false
+      out[o++] = QUOTE
+      const pathStart = p
+      for (; i < n; i++) {
+        const c = data[i] as number
+        if (PLAIN[c] === 0) break
+        paths[p++] = c
+        out[o++] = c
+      }
+      if (data[i] !== QUOTE) return false
+      out[o++] = QUOTE
+      if (count > 0 && !ascending(paths, previousStart, previousEnd, pathStart, p)) return false
+      previousStart = pathStart
+      previousEnd = p
+      i = skipWhitespace(data, i + 1)
+      // : {"algorithm"
+      if (data[i] !== COLON) return false
+      out[o++] = COLON
+      i = skipWhitespace(data, i + 1)
+      if (data[i] !== LBRACE) return false
+      out[o++] = LBRACE
+      i = skipWhitespace(data, i + 1)
+      if (data[i] !== QUOTE) return false
+      const nameStart = i + 1
+      const nameEnd = plainStringEnd(data, nameStart)
+      if (nameEnd === NO) return false
+      if (count === 0) {
+        algorithmStart = nameStart
+        algorithmEnd = nameEnd
+      } else if (!sameBytes(data, algorithmStart, algorithmEnd, nameStart, nameEnd)) {
+        return false
+      }
+      for (let k = i; k <= nameEnd; k++) out[o++] = data[k] as number
+      i = skipWhitespace(data, nameEnd + 1)
+      // : "digest"}
+      if (data[i] !== COLON) return false
+      out[o++] = COLON
+      i = skipWhitespace(data, i + 1)
+      if (data[i++] !== QUOTE) return false
+      out[o++] = QUOTE
+      const digestStart = d
+      for (; i < n; i++) {
+        const c = data[i] as number
+        if (HEX[c] === 0) break
+        digests[d++] = c
+        out[o++] = c
+      }
+      if (d === digestStart || data[i] !== QUOTE) return false
+      out[o++] = QUOTE
+      i = skipWhitespace(data, i + 1)
+      if (data[i] !== RBRACE) return false
+      out[o++] = RBRACE
+      count++
+      i = skipWhitespace(data, i + 1)
+      if (data[i] === COMMA) {
+        out[o++] = COMMA
+        paths[p++] = 0
+        digests[d++] = 0
+        i = skipWhitespace(data, i + 1)
+        continue
+      }
+      if (data[i] !== RBRACE) return false
+      break
+    }
+  }
+  out[o++] = RBRACE
+  state[END] = i + 1
+  state[OUT] = o
+  state[PATHS] = p
+  state[DIGESTS] = d
+  state[COUNT] = count
+  state[ALGORITHM_START] = algorithmStart
+  state[ALGORITHM_END] = algorithmEnd
+  return true
+}
+
+function skipWhitespace(data: Uint8Array, i: number): number {
+  for (let c = data[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = data[++i]);
+  return i
+}
+
+/** The index of the closing quote of a string starting at `i` (after its opening quote) that is printable ASCII without escapes, or {@link NO}. */
+function plainStringEnd(data: Uint8Array, i: number): number {
+  const n = data.length
+  while (i < n && PLAIN[data[i] as number] === 1) i++
+  return data[i] === QUOTE ? i : NO
+}
+
+/**
+ * A few scans of a two-entry map when this module loads (V8 collects type feedback only from
+ * a function's ~8th call on): V8 then knows every part of the scan, including what follows
+ * its loop, and the scan compiled while the first real (long) map is in its loop is not
+ * thrown away when that loop ends. Microseconds; it does not make V8 compile anything.
+ */
+function primeScanFeedback(): void {
+  const sample = bytesOf('{\n "a": {\n  "sha256": "0a"\n },\n "b": {\n  "sha256": "0b"\n }\n}')
+  const work = new Uint8Array(sample.length)
+  for (let round = 0; round < 12; round++) scanArtifactMap(sample, 0, work, work, work, new Int32Array(7))
+}
+primeScanFeedback()
 
 /**
  * Work buffers shared by all scans of this thread (a scan is synchronous, so one at a time):
