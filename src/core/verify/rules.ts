@@ -39,15 +39,22 @@ export function hashDictsEqual(a: HashDict, b: HashDict): boolean {
 /** How the entry `pathA` of `a` compares with the entry `pathB` of `b`. */
 type EntryComparison = 'equal' | 'differs' | 'missing-a' | 'missing-b'
 
+/** A queue path whose position in the (packed) map of the queue is known. */
+interface KnownEntry {
+  readonly map: PackedArtifactMap
+  readonly index: number
+  readonly path: string
+}
+
 /**
  * {@link hashDictsEqual} on two entries, looked up once each; packed maps compare their digest
  * bytes without building strings or hash dicts (the rules compare tens of thousands of entries).
  */
-function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string): EntryComparison {
+function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string, known?: KnownEntry): EntryComparison {
   if (a instanceof PackedArtifactMap && b instanceof PackedArtifactMap) {
-    const i = a.indexOf(pathA)
+    const i = positionIn(a, pathA, known)
     if (i === undefined) return 'missing-a'
-    const j = b.indexOf(pathB)
+    const j = positionIn(b, pathB, known)
     if (j === undefined) return 'missing-b'
     return a.sameDigest(i, b, j) ? 'equal' : 'differs'
   }
@@ -56,6 +63,50 @@ function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: st
   const y = b.get(pathB)
   if (y === undefined) return 'missing-b'
   return hashDictsEqual(x, y) ? 'equal' : 'differs'
+}
+
+/**
+ * Where `path` is in `map`: known without a search when it is the known queue entry itself,
+ * found by that entry's bytes when it is the same path in another packed map, else searched.
+ */
+function positionIn(map: PackedArtifactMap, path: string, known: KnownEntry | undefined): number | undefined {
+  if (known === undefined || path !== known.path) return map.indexOf(path)
+  return map === known.map ? known.index : map.indexOfEntry(known.map, known.index, path)
+}
+
+/** Whether `map` has `path`, a queue path (see {@link positionIn}). */
+function hasPath(map: ArtifactMap, path: string, known: KnownEntry | undefined): boolean {
+  return map instanceof PackedArtifactMap ? positionIn(map, path, known) !== undefined : map.has(path)
+}
+
+/**
+ * A rule's queue: its paths and, when the queue's map is packed, each path's position in that
+ * map (rules look the paths up in their own map all the time: with the positions, never by string).
+ */
+interface Queue {
+  readonly paths: readonly string[]
+  readonly positions?: Int32Array
+  readonly map: ArtifactMap
+}
+
+/** 0, 1, …, `length` − 1. */
+function counting(length: number): Int32Array {
+  const positions = new Int32Array(length)
+  for (let k = 0; k < length; k++) positions[k] = k
+  return positions
+}
+
+/** The known entry for the queue's `k`-th path, when its position is known. */
+function entryAt(queue: Queue, k: number): KnownEntry | undefined {
+  return queue.positions === undefined ? undefined : { map: queue.map as PackedArtifactMap, index: queue.positions[k] as number, path: queue.paths[k] as string }
+}
+
+/** The queue's paths that pass `test`, with their positions in the queue. */
+function queueWhere(queue: Queue, test: (path: string) => boolean): number[] {
+  const found: number[] = []
+  const paths = queue.paths
+  for (let k = 0; k < paths.length; k++) if (test(paths[k] as string)) found.push(k)
+  return found
 }
 
 /**
@@ -70,10 +121,11 @@ export function evaluateRuleList(
   links: RuleLinks,
 ): RuleListTrace {
   const artifacts = kind === 'materials' ? link.materials : link.products
-  const initial = [...artifacts.keys()]
+  // A packed map's own path list is the queue as it starts (rules never change a queue in place: withoutConsumed makes a new one).
+  const initial: readonly string[] = artifacts instanceof PackedArtifactMap ? artifacts.pathList : [...artifacts.keys()]
   // Rules only ever remove from the queue, so a sorted queue stays sorted.
   const sorted = artifacts instanceof PackedArtifactMap ? artifacts.isSorted : isAscending(initial)
-  let queue = initial
+  let queue: Queue = { paths: initial, positions: artifacts instanceof PackedArtifactMap ? counting(initial.length) : undefined, map: artifacts }
   const trace: RuleTrace[] = []
   let failedAt: number | undefined
 
@@ -83,8 +135,8 @@ export function evaluateRuleList(
       trace.push({ index, source: [...source], text: describeSource(source), status: 'not-reached', queueSize: 0, consumed: [] })
       continue
     }
-    const entry = evaluateRule(source, queue, sorted, link, artifacts, links)
-    trace.push({ index, ...entry, queueSize: queue.length })
+    const entry = evaluateRule(source, queue, sorted, link, links)
+    trace.push({ index, ...entry, queueSize: queue.paths.length })
     if (entry.status === 'fail') {
       failedAt = index
       continue
@@ -95,7 +147,7 @@ export function evaluateRuleList(
     item: itemName,
     kind,
     queue: initial,
-    remaining: failedAt === undefined ? queue : undefined,
+    remaining: failedAt === undefined ? queue.paths : undefined,
     rules: trace,
     status: failedAt === undefined ? 'pass' : 'fail',
     failedRule: failedAt,
@@ -107,21 +159,33 @@ export function evaluateRuleList(
  * in queue order, so one merge pass does; a consumed list in another order (or holding
  * rebuilt paths not in the queue) is removed through a Set.
  */
-function withoutConsumed(queue: readonly string[], consumed: readonly string[]): string[] {
-  const kept: string[] = []
+function withoutConsumed(queue: Queue, consumed: readonly string[]): Queue {
+  const { paths, positions } = queue
+  // Sized up front: growing an array of 10,000 paths push by push copied it a dozen times.
+  const size = Math.max(0, paths.length - consumed.length)
+  const kept: string[] = new Array(size)
+  const keptPositions = positions === undefined ? undefined : new Int32Array(size)
   let next = 0
-  for (const path of queue) {
-    if (next < consumed.length && path === consumed[next]) next++
-    else kept.push(path)
+  let count = 0
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k] as string
+    if (next < consumed.length && path === consumed[next]) {
+      next++
+      continue
+    }
+    if (count === size) break
+    if (keptPositions !== undefined) keptPositions[count] = (positions as Int32Array)[k] as number
+    kept[count++] = path
   }
-  if (next === consumed.length) return kept
+  if (next === consumed.length && count === size) return { paths: kept, positions: keptPositions, map: queue.map }
   const set = new Set(consumed)
-  return queue.filter((path) => !set.has(path))
+  const rest = queueWhere(queue, (path) => !set.has(path))
+  return { paths: rest.map((k) => paths[k] as string), positions: positions && Int32Array.from(rest, (k) => positions[k] as number), map: queue.map }
 }
 
 type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'>
 
-function evaluateRule(source: RuleSource, queue: readonly string[], sorted: boolean, link: Link, artifacts: ArtifactMap, links: RuleLinks): RuleOutcome {
+function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: Link, links: RuleLinks): RuleOutcome {
   const base = { source: [...source], text: describeSource(source) }
   let rule: ArtifactRule
   try {
@@ -130,42 +194,38 @@ function evaluateRule(source: RuleSource, queue: readonly string[], sorted: bool
     const message = error instanceof CoreError ? error.detail : String(error)
     return { ...base, status: 'fail', consumed: [], failure: { kind: 'malformed', message } }
   }
-  if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, sorted, artifacts, links) }
+  if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, sorted, links) }
   if (rule.type === 'REQUIRE') {
     // REQUIRE takes a literal name, not a pattern (in-toto 1.3.1 `verify_require_rule`).
-    return queue.includes(rule.pattern)
+    return queue.paths.includes(rule.pattern)
       ? { ...base, status: 'pass', consumed: [] }
       : { ...base, status: 'fail', consumed: [], failure: { kind: 'required-missing', artifact: rule.pattern } }
   }
   const matcher = compilePattern(rule.pattern)
-  const filtered = queue.filter((path) => matcher.test(path))
+  const filtered = queueWhere(queue, (path) => matcher.test(path))
+  const pathsOf = (positions: readonly number[]) => positions.map((k) => queue.paths[k] as string)
+  /** The filtered paths that pass `test` (given each one's known entry). */
+  const consumedWhere = (test: (path: string, known: KnownEntry | undefined) => boolean) =>
+    pathsOf(filtered.filter((k) => test(queue.paths[k] as string, entryAt(queue, k))))
   switch (rule.type) {
     case 'ALLOW':
-      return { ...base, status: 'pass', consumed: filtered }
+      return { ...base, status: 'pass', consumed: pathsOf(filtered) }
     case 'DISALLOW':
       return filtered.length === 0
         ? { ...base, status: 'pass', consumed: [] }
-        : { ...base, status: 'fail', consumed: [], failure: { kind: 'disallowed', artifacts: filtered } }
+        : { ...base, status: 'fail', consumed: [], failure: { kind: 'disallowed', artifacts: pathsOf(filtered) } }
     case 'CREATE':
-      return { ...base, status: 'pass', consumed: filtered.filter((path) => link.products.has(path) && !link.materials.has(path)) }
+      return { ...base, status: 'pass', consumed: consumedWhere((path, known) => hasPath(link.products, path, known) && !hasPath(link.materials, path, known)) }
     case 'DELETE':
-      return { ...base, status: 'pass', consumed: filtered.filter((path) => link.materials.has(path) && !link.products.has(path)) }
+      return { ...base, status: 'pass', consumed: consumedWhere((path, known) => hasPath(link.materials, path, known) && !hasPath(link.products, path, known)) }
     case 'MODIFY':
-      return {
-        ...base,
-        status: 'pass',
-        consumed: filtered.filter((path) => compareEntries(link.materials, path, link.products, path) === 'differs'),
-      }
+      return { ...base, status: 'pass', consumed: consumedWhere((path, known) => compareEntries(link.materials, path, link.products, path, known) === 'differs') }
   }
 }
 
-function evaluateMatch(
-  rule: MatchRule,
-  queue: readonly string[],
-  sorted: boolean,
-  artifacts: ArtifactMap,
-  links: RuleLinks,
-): Pick<RuleTrace, 'status' | 'consumed' | 'misses' | 'destinationFound' | 'failure'> {
+function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: RuleLinks): Pick<RuleTrace, 'status' | 'consumed' | 'misses' | 'destinationFound' | 'failure'> {
+  const artifacts = queue.map
+  const paths = queue.paths
   const destination = links.get(rule.destinationStep)
   if (destination === undefined) return { status: 'pass', consumed: [], destinationFound: false }
   const destinationArtifacts = rule.destinationType === 'materials' ? destination.materials : destination.products
@@ -178,9 +238,9 @@ function evaluateMatch(
   const prefix = rule.sourcePrefix ? joinArtifactPath(rule.sourcePrefix, '') : ''
   const samePrefixes = (rule.sourcePrefix || '') === (rule.destinationPrefix || '')
   // In a sorted queue the paths under the prefix are one run, starting where the prefix would sort.
-  const first = prefix && sorted ? lowerBound(queue, prefix) : 0
-  for (let at = first; at < queue.length; at++) {
-    const queued = queue[at] as string
+  const first = prefix && sorted ? lowerBound(paths, prefix) : 0
+  for (let at = first; at < paths.length; at++) {
+    const queued = paths[at] as string
     if (prefix && !queued.startsWith(prefix)) {
       if (sorted) break
       continue
@@ -198,15 +258,15 @@ function evaluateMatch(
       if (!(rebuildsItself && samePrefixes)) destinationPath = rule.destinationPrefix ? joinArtifactPath(rule.destinationPrefix, relative) : relative
       if (!rebuildsItself) distinct ??= new Set(consumed)
     }
-    if (addEntry(sourcePath, destinationPath) === 'path-rebuild') {
+    if (addEntry(sourcePath, destinationPath, entryAt(queue, at)) === 'path-rebuild') {
       // The reference looks the rebuilt path up without a guard and dies with KeyError.
       return { status: 'fail', consumed: [], destinationFound: true, failure: { kind: 'path-rebuild', artifact: queued, rebuilt: sourcePath } }
     }
   }
   return { status: 'pass', consumed, misses, destinationFound: true }
 
-  function addEntry(sourcePath: string, destinationPath: string): 'path-rebuild' | undefined {
-    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath)
+  function addEntry(sourcePath: string, destinationPath: string, known: KnownEntry | undefined): 'path-rebuild' | undefined {
+    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath, known)
     if (comparison === 'missing-a') return 'path-rebuild'
     if (comparison === 'missing-b') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'not-in-destination' })
     else if (comparison === 'differs') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'hash-differs' })
