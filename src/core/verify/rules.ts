@@ -135,13 +135,13 @@ export function evaluateRuleList(
       trace.push({ index, source: [...source], text: describeSource(source), status: 'not-reached', queueSize: 0, consumed: [] })
       continue
     }
-    const entry = evaluateRule(source, queue, sorted, link, links)
+    const { consumedAt, ...entry } = evaluateRule(source, queue, sorted, link, links)
     trace.push({ index, ...entry, queueSize: queue.paths.length })
     if (entry.status === 'fail') {
       failedAt = index
       continue
     }
-    if (entry.consumed.length > 0) queue = withoutConsumed(queue, entry.consumed)
+    if (entry.consumed.length > 0) queue = consumedAt === undefined ? withoutConsumed(queue, entry.consumed) : withoutPositions(queue, consumedAt)
   }
   return {
     item: itemName,
@@ -183,7 +183,32 @@ function withoutConsumed(queue: Queue, consumed: readonly string[]): Queue {
   return { paths: rest.map((k) => paths[k] as string), positions: positions && Int32Array.from(rest, (k) => positions[k] as number), map: queue.map }
 }
 
-type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'>
+/**
+ * `queue` without its entries at `at` (ascending queue indices): what a rule consumed, known by
+ * position, so no path is compared with another.
+ */
+function withoutPositions(queue: Queue, at: readonly number[]): Queue {
+  const { paths, positions } = queue
+  const size = paths.length - at.length
+  const kept: string[] = new Array(size)
+  const keptPositions = positions === undefined ? undefined : new Int32Array(size)
+  let next = 0
+  let count = 0
+  for (let k = 0; k < paths.length; k++) {
+    if (next < at.length && at[next] === k) {
+      next++
+      continue
+    }
+    if (keptPositions !== undefined) keptPositions[count] = (positions as Int32Array)[k] as number
+    kept[count++] = paths[k] as string
+  }
+  return { paths: kept, positions: keptPositions, map: queue.map }
+}
+
+type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'> & {
+  /** The queue indices of `consumed`, ascending, when each consumed path is the queue's own entry. */
+  readonly consumedAt?: readonly number[]
+}
 
 function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: Link, links: RuleLinks): RuleOutcome {
   const base = { source: [...source], text: describeSource(source) }
@@ -203,27 +228,28 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
   }
   const matcher = compilePattern(rule.pattern)
   const filtered = queueWhere(queue, (path) => matcher.test(path))
-  const pathsOf = (positions: readonly number[]) => positions.map((k) => queue.paths[k] as string)
-  /** The filtered paths that pass `test` (given each one's known entry). */
-  const consumedWhere = (test: (path: string, known: KnownEntry | undefined) => boolean) =>
-    pathsOf(filtered.filter((k) => test(queue.paths[k] as string, entryAt(queue, k))))
+  const pathsOf = (at: readonly number[]) => at.map((k) => queue.paths[k] as string)
+  /** A pass consuming the queue entries at `at`. */
+  const consuming = (at: readonly number[]): RuleOutcome => ({ ...base, status: 'pass', consumed: pathsOf(at), consumedAt: at })
+  /** The filtered entries that pass `test` (given each one's known entry). */
+  const filteredWhere = (test: (path: string, known: KnownEntry | undefined) => boolean) => filtered.filter((k) => test(queue.paths[k] as string, entryAt(queue, k)))
   switch (rule.type) {
     case 'ALLOW':
-      return { ...base, status: 'pass', consumed: pathsOf(filtered) }
+      return consuming(filtered)
     case 'DISALLOW':
       return filtered.length === 0
         ? { ...base, status: 'pass', consumed: [] }
         : { ...base, status: 'fail', consumed: [], failure: { kind: 'disallowed', artifacts: pathsOf(filtered) } }
     case 'CREATE':
-      return { ...base, status: 'pass', consumed: consumedWhere((path, known) => hasPath(link.products, path, known) && !hasPath(link.materials, path, known)) }
+      return consuming(filteredWhere((path, known) => hasPath(link.products, path, known) && !hasPath(link.materials, path, known)))
     case 'DELETE':
-      return { ...base, status: 'pass', consumed: consumedWhere((path, known) => hasPath(link.materials, path, known) && !hasPath(link.products, path, known)) }
+      return consuming(filteredWhere((path, known) => hasPath(link.materials, path, known) && !hasPath(link.products, path, known)))
     case 'MODIFY':
-      return { ...base, status: 'pass', consumed: consumedWhere((path, known) => compareEntries(link.materials, path, link.products, path, known) === 'differs') }
+      return consuming(filteredWhere((path, known) => compareEntries(link.materials, path, link.products, path, known) === 'differs'))
   }
 }
 
-function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: RuleLinks): Pick<RuleTrace, 'status' | 'consumed' | 'misses' | 'destinationFound' | 'failure'> {
+function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: RuleLinks): Pick<RuleOutcome, 'status' | 'consumed' | 'consumedAt' | 'misses' | 'destinationFound' | 'failure'> {
   const artifacts = queue.map
   const paths = queue.paths
   const destination = links.get(rule.destinationStep)
@@ -231,6 +257,8 @@ function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: Ru
   const destinationArtifacts = rule.destinationType === 'materials' ? destination.materials : destination.products
   const matcher = compilePattern(rule.pattern)
   const consumed: string[] = []
+  // Their queue indices, while every consumed path is its queue entry itself.
+  const consumedAt: number[] = []
   // Consumed paths are distinct queue entries until a rebuilt path differs from its entry; from then on, deduplicate.
   let distinct: Set<string> | undefined
   const misses: MatchMiss[] = []
@@ -258,20 +286,22 @@ function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: Ru
       if (!(rebuildsItself && samePrefixes)) destinationPath = rule.destinationPrefix ? joinArtifactPath(rule.destinationPrefix, relative) : relative
       if (!rebuildsItself) distinct ??= new Set(consumed)
     }
-    if (addEntry(sourcePath, destinationPath, entryAt(queue, at)) === 'path-rebuild') {
+    if (addEntry(sourcePath, destinationPath, at) === 'path-rebuild') {
       // The reference looks the rebuilt path up without a guard and dies with KeyError.
       return { status: 'fail', consumed: [], destinationFound: true, failure: { kind: 'path-rebuild', artifact: queued, rebuilt: sourcePath } }
     }
   }
-  return { status: 'pass', consumed, misses, destinationFound: true }
+  return { status: 'pass', consumed, consumedAt: distinct === undefined ? consumedAt : undefined, misses, destinationFound: true }
 
-  function addEntry(sourcePath: string, destinationPath: string, known: KnownEntry | undefined): 'path-rebuild' | undefined {
-    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath, known)
+  function addEntry(sourcePath: string, destinationPath: string, at: number): 'path-rebuild' | undefined {
+    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath, entryAt(queue, at))
     if (comparison === 'missing-a') return 'path-rebuild'
     if (comparison === 'missing-b') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'not-in-destination' })
     else if (comparison === 'differs') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'hash-differs' })
-    else if (distinct === undefined) consumed.push(sourcePath)
-    else if (!distinct.has(sourcePath)) {
+    else if (distinct === undefined) {
+      consumed.push(sourcePath)
+      consumedAt.push(at)
+    } else if (!distinct.has(sourcePath)) {
       distinct.add(sourcePath)
       consumed.push(sourcePath)
     }
