@@ -8,6 +8,7 @@ import { importPublicKey } from '../keys/import.ts'
 import type { JsonValue } from '../json/value.ts'
 import { pythonStr } from '../model/names.ts'
 import { readLinkEnvelope, toErrorInfo } from '../verify/decode.ts'
+import type { ArtifactRegionMemo } from '../verify/region-memo.ts'
 
 export type FileKind =
   /** A metablock link (`{"signed": {"_type": "link"}, "signatures": …}`). */
@@ -43,14 +44,19 @@ export interface ClassifiedFile {
 
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/
 
-export function classifyFile(path: string, bytes: Uint8Array): ClassifiedFile {
+/**
+ * What `bytes` is. With a `memo` (region-memo.ts), artifact maps the files classified before
+ * it held (the links of one step, a step's products as the next one's materials) are not
+ * read again; the envelopes then share those maps.
+ */
+export function classifyFile(path: string, bytes: Uint8Array, memo?: ArtifactRegionMemo): ClassifiedFile {
   const base = { path, size: bytes.length, signers: [] as string[] }
   const start = firstNonSpace(bytes)
   if (start === 0x7b /* { */ || path.endsWith('.link') || path.endsWith('.layout')) {
     let envelope: Envelope
     try {
       // readEnvelope's result and errors, faster for links as in-toto writes them (fast-link.ts).
-      envelope = readLinkEnvelope(bytes, path)
+      envelope = readLinkEnvelope(bytes, path, { memo })
     } catch (error) {
       const asKey = start === 0x7b ? tryKey(bytes, path) : undefined
       if (asKey) return { ...base, kind: 'key', keyid: asKey }

@@ -12,7 +12,10 @@ import { filesUnder, vectorRequest } from './__tests__/vector-request.ts'
 import { readEnvelope } from '../envelope/read.ts'
 import type { InspectionTrace, VerificationReport } from '../verify/report.ts'
 import { EmulatedInspectionRunner, parseEmulatedCommand } from './emulate.ts'
-import { verifyBundle } from './verify-bundle.ts'
+import { readBundleFiles, verifyBundle } from './verify-bundle.ts'
+import type { BundleInput } from './assemble.ts'
+import { FULL, inTotoLink } from '../../../test/core/support/in-toto-link.ts'
+import { PackedArtifactMap } from '../verify/packed-artifacts.ts'
 
 const vectors = loadVectors()
 
@@ -85,5 +88,18 @@ describe('emulated inspections record what the real command records', () => {
     for (const argv of [['tar', 'xzf', 'a', '-C', 'b'], ['tar', 'czf', 'a'], ['tar', 'xfz', 'a'], ['sh', '-c', 'tar xzf a'], ['unzip', '-d', 'x', 'a.zip']]) {
       expect(parseEmulatedCommand(argv), argv.join(' ')).toBeUndefined()
     }
+  })
+})
+
+describe('reading dropped links once', () => {
+  it('reads the artifact maps links share once: their envelopes share the maps', async () => {
+    const text = new TextEncoder().encode(inTotoLink({ ...FULL, name: 'build' }))
+    const input = (path: string): BundleInput => ({ path, size: text.length, read: async () => text })
+    const { classified } = await readBundleFiles([input('build.aaaaaaaa.link'), input('build.bbbbbbbb.link')], [])
+    const [first, second] = classified.map((file) => (file.envelope?.content.type === 'link' ? file.envelope.content.link : undefined))
+    expect(first?.products.size).toBe(500)
+    expect(second?.products).not.toBe(first?.products)
+    expect((second?.products as PackedArtifactMap).packed).toBe((first?.products as PackedArtifactMap).packed)
+    expect((second?.materials as PackedArtifactMap).packed).toBe((first?.materials as PackedArtifactMap).packed)
   })
 })

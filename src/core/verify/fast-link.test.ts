@@ -28,6 +28,15 @@ function outcome(read: () => Envelope): Outcome {
   }
 }
 
+/** Where each of `count` NUL-separated entries starts, then one past the end plus one (written out independently of packed-artifacts.ts). */
+function entryStartsOf(bytes: Uint8Array, count: number): number[] {
+  const starts = [0]
+  bytes.forEach((byte, at) => {
+    if (byte === 0) starts.push(at + 1)
+  })
+  return count === 0 ? [1] : [...starts, bytes.length + 1]
+}
+
 /** Checks the fast reader against the general one on `bytes`; returns whether it took the file. */
 function agrees(bytes: Uint8Array): boolean {
   const general = outcome(() => readLinkEnvelopeGeneral(bytes, 'test.link'))
@@ -35,6 +44,12 @@ function agrees(bytes: Uint8Array): boolean {
   const fast = readLinkFast(bytes, 'test.link')
   if (fast === undefined) return false
   expect({ envelope: observe(fast) }).toEqual(general)
+  // Where the reader says each path and digest starts is where they start.
+  for (const map of fast.content.type === 'link' ? [fast.content.link.materials, fast.content.link.products] : []) {
+    if (!(map instanceof PackedArtifactMap)) continue
+    expect([...(map.packed.pathStarts ?? [])]).toEqual(entryStartsOf(map.packed.paths, map.packed.count))
+    expect([...(map.packed.digestStarts ?? [])]).toEqual(entryStartsOf(map.packed.digests, map.packed.count))
+  }
   // The signed bytes remembered are the canonical JSON the reference would sign.
   expect(fast.format === 'metablock' && Buffer.from(signedBytesOf(fast)).equals(Buffer.from(canonicalBytes(fast.signed)))).toBe(true)
   return true

@@ -143,6 +143,9 @@ class LinkScanner {
   /** Artifact paths and digests, NUL-separated, for both maps in turn. */
   private readonly paths: Uint8Array
   private readonly digests: Uint8Array
+  /** Where each path and digest of the map being scanned starts (packed-artifacts.ts `pathStarts`, `digestStarts`). */
+  private readonly pathStarts: Int32Array
+  private readonly digestStarts: Int32Array
   private pathsLength = 0
   private digestsLength = 0
   private readonly regions: Region[] = []
@@ -161,6 +164,9 @@ class LinkScanner {
     this.lends = options.lendSignedBytes === true && lentBuffer === undefined && this.out === scratchBuffers[0]
     this.paths = scratch(1, data.length)
     this.digests = scratch(2, data.length)
+    // An entry takes at least 11 bytes of text (`"":{"":"0"}`): room for every entry and the end.
+    this.pathStarts = startsScratch(3, (data.length >>> 3) + 2)
+    this.digestStarts = startsScratch(4, (data.length >>> 3) + 2)
   }
 
   scan(): Scan | undefined {
@@ -243,7 +249,7 @@ class LinkScanner {
     const compactStart = this.outLength
     const pathsStart = this.pathsLength
     const digestsStart = this.digestsLength
-    if (!scanArtifactMap(this.data, i, this.out, this.paths, this.digests, state)) return undefined
+    if (!scanArtifactMap(this.data, i, this.out, this.paths, this.digests, this.pathStarts, this.digestStarts, state)) return undefined
     const end = state[END] as number
     this.outLength = state[OUT] as number
     this.pathsLength = state[PATHS] as number
@@ -258,6 +264,9 @@ class LinkScanner {
       // Copies, so that each map owns its buffers and a thread can transfer them (decode-transfer.ts).
       paths: this.paths.slice(pathsStart, this.pathsLength),
       digests: this.digests.slice(digestsStart, this.digestsLength),
+      // Known here for free; the thread that reads the map would need a pass over its bytes.
+      pathStarts: this.pathStarts.slice(0, count + 1),
+      digestStarts: this.digestStarts.slice(0, count + 1),
     }
     this.memo?.remember(this.data, i, end, this.out.subarray(compactStart, this.outLength), packed)
     return { end, packed }
@@ -331,11 +340,23 @@ const scanState = new Int32Array(7)
  * and leaves the new positions, the map's end and its entry count and algorithm there.
  * `false` unless the map meets every condition of this reader.
  */
-function scanArtifactMap(data: Uint8Array, i: number, out: Uint8Array, paths: Uint8Array, digests: Uint8Array, state: Int32Array): boolean {
+function scanArtifactMap(
+  data: Uint8Array,
+  i: number,
+  out: Uint8Array,
+  paths: Uint8Array,
+  digests: Uint8Array,
+  pathStarts: Int32Array,
+  digestStarts: Int32Array,
+  state: Int32Array,
+): boolean {
   const n = data.length
   let o = state[OUT] as number
   let p = state[PATHS] as number
   let d = state[DIGESTS] as number
+  // Starts are relative to the map's own lists.
+  const p0 = p
+  const d0 = d
   out[o++] = LBRACE
   i = skipWhitespace(data, i + 1)
   let count = 0
@@ -349,6 +370,8 @@ function scanArtifactMap(data: Uint8Array, i: number, out: Uint8Array, paths: Ui
       if (data[i++] !== QUOTE) return false
       out[o++] = QUOTE
       const pathStart = p
+      pathStarts[count] = p - p0
+      digestStarts[count] = d - d0
       for (; i < n; i++) {
         const c = data[i] as number
         if (PLAIN[c] === 0) break
@@ -412,6 +435,9 @@ function scanArtifactMap(data: Uint8Array, i: number, out: Uint8Array, paths: Ui
     }
   }
   out[o++] = RBRACE
+  // As if a separator followed the last entry (packed-artifacts.ts).
+  pathStarts[count] = p - p0 + 1
+  digestStarts[count] = d - d0 + 1
   state[END] = i + 1
   state[OUT] = o
   state[PATHS] = p
@@ -443,7 +469,8 @@ function plainStringEnd(data: Uint8Array, i: number): number {
 function primeScanFeedback(): void {
   const sample = bytesOf('{\n "a": {\n  "sha256": "0a"\n },\n "b": {\n  "sha256": "0b"\n }\n}')
   const work = new Uint8Array(sample.length)
-  for (let round = 0; round < 12; round++) scanArtifactMap(sample, 0, work, work, work, new Int32Array(7))
+  const starts = new Int32Array(sample.length)
+  for (let round = 0; round < 12; round++) scanArtifactMap(sample, 0, work, work, work, starts, starts, new Int32Array(7))
 }
 primeScanFeedback()
 
@@ -464,6 +491,12 @@ function scratch(slot: number, size: number): Uint8Array<ArrayBuffer> {
     scratchBuffers[slot] = buffer
   }
   return buffer
+}
+
+/** An Int32Array of at least `length` entries over scratch slot `slot` (see {@link scratch}). */
+function startsScratch(slot: number, length: number): Int32Array {
+  const bytes = scratch(slot, length * 4)
+  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
 }
 
 /** Whether bytes [a0, a1) sort strictly before [b0, b1) (code point order, as the text is ASCII). */

@@ -20,6 +20,13 @@ export type PackedArtifacts =
       readonly algorithm: string
       readonly paths: Uint8Array<ArrayBuffer>
       readonly digests: Uint8Array<ArrayBuffer>
+      /**
+       * Where each path (digest) starts in `paths` (`digests`), then one past the end as if a
+       * separator followed the last: `count` + 1 entries. Set by a producer that knows them
+       * (the fast link reader); otherwise computed on first use.
+       */
+      readonly pathStarts?: Int32Array<ArrayBuffer>
+      readonly digestStarts?: Int32Array<ArrayBuffer>
       /** Set by a producer that has checked the paths are in strictly ascending order (saves a pass). */
       readonly ascending?: boolean
     }
@@ -65,7 +72,8 @@ export function unpackArtifacts(packed: PackedArtifacts): ArtifactMap {
 /** The buffers a postMessage of `packed` may transfer instead of copying (each wholly owned by it). */
 export function packedBuffers(packed: PackedArtifacts): ArrayBuffer[] {
   if (packed.kind !== 'packed') return []
-  return [packed.paths, packed.digests].filter((bytes) => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength).map((bytes) => bytes.buffer)
+  const views = [packed.paths, packed.digests, packed.pathStarts, packed.digestStarts].filter((view) => view !== undefined)
+  return views.filter((view) => view.byteOffset === 0 && view.byteLength === view.buffer.byteLength).map((view) => view.buffer)
 }
 
 /** Whether two artifact maps are certainly equal by their packed bytes (`false`: compare them entry by entry). */
@@ -151,8 +159,8 @@ export class PackedArtifactMap extends Map<string, HashDict> {
   }
 
   private samePathBytes(i: number, other: PackedArtifactMap, j: number): boolean {
-    this.pathStarts ??= entryStarts(this.packed.paths, this.packed.count)
-    other.pathStarts ??= entryStarts(other.packed.paths, other.packed.count)
+    this.pathStarts ??= this.packed.pathStarts ?? entryStarts(this.packed.paths, this.packed.count)
+    other.pathStarts ??= other.packed.pathStarts ?? entryStarts(other.packed.paths, other.packed.count)
     const a0 = this.pathStarts[i] as number
     const length = (this.pathStarts[i + 1] as number) - 1 - a0
     const b0 = other.pathStarts[j] as number
@@ -179,7 +187,7 @@ export class PackedArtifactMap extends Map<string, HashDict> {
   }
 
   private starts(): Int32Array {
-    this.digestStarts ??= entryStarts(this.packed.digests, this.packed.count)
+    this.digestStarts ??= this.packed.digestStarts ?? entryStarts(this.packed.digests, this.packed.count)
     return this.digestStarts
   }
 
