@@ -167,7 +167,8 @@ export class PackedArtifactMap extends Map<string, HashDict> {
     if ((other.pathStarts[j + 1] as number) - 1 - b0 !== length) return false
     const x = this.packed.paths
     const y = other.packed.paths
-    for (let k = 0; k < length; k++) if (x[a0 + k] !== y[b0 + k]) return false
+    // From the end: neighbouring paths share long prefixes (`src/pkg00/core/file_0001…`).
+    for (let k = length - 1; k >= 0; k--) if (x[a0 + k] !== y[b0 + k]) return false
     return true
   }
 

@@ -39,22 +39,15 @@ export function hashDictsEqual(a: HashDict, b: HashDict): boolean {
 /** How the entry `pathA` of `a` compares with the entry `pathB` of `b`. */
 type EntryComparison = 'equal' | 'differs' | 'missing-a' | 'missing-b'
 
-/** A queue path whose position in the (packed) map of the queue is known. */
-interface KnownEntry {
-  readonly map: PackedArtifactMap
-  readonly index: number
-  readonly path: string
-}
-
 /**
  * {@link hashDictsEqual} on two entries, looked up once each; packed maps compare their digest
  * bytes without building strings or hash dicts (the rules compare tens of thousands of entries).
  */
-function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string, known?: KnownEntry): EntryComparison {
+function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string, queue?: Queue, at = -1): EntryComparison {
   if (a instanceof PackedArtifactMap && b instanceof PackedArtifactMap) {
-    const i = positionIn(a, pathA, known)
+    const i = positionIn(a, pathA, queue, at)
     if (i === undefined) return 'missing-a'
-    const j = positionIn(b, pathB, known)
+    const j = positionIn(b, pathB, queue, at)
     if (j === undefined) return 'missing-b'
     return a.sameDigest(i, b, j) ? 'equal' : 'differs'
   }
@@ -66,17 +59,20 @@ function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: st
 }
 
 /**
- * Where `path` is in `map`: known without a search when it is the known queue entry itself,
- * found by that entry's bytes when it is the same path in another packed map, else searched.
+ * Where `path` is in `map`. When it is the path at `at` in `queue` (whose map is packed), its
+ * position in the queue's map is known without a search, and in another packed map it is
+ * found by that entry's bytes; otherwise it is searched.
  */
-function positionIn(map: PackedArtifactMap, path: string, known: KnownEntry | undefined): number | undefined {
-  if (known === undefined || path !== known.path) return map.indexOf(path)
-  return map === known.map ? known.index : map.indexOfEntry(known.map, known.index, path)
+function positionIn(map: PackedArtifactMap, path: string, queue: Queue | undefined, at: number): number | undefined {
+  const positions = queue?.positions
+  if (positions === undefined || at < 0 || path !== queue?.paths[at]) return map.indexOf(path)
+  const known = queue.map as PackedArtifactMap
+  return map === known ? (positions[at] as number) : map.indexOfEntry(known, positions[at] as number, path)
 }
 
-/** Whether `map` has `path`, a queue path (see {@link positionIn}). */
-function hasPath(map: ArtifactMap, path: string, known: KnownEntry | undefined): boolean {
-  return map instanceof PackedArtifactMap ? positionIn(map, path, known) !== undefined : map.has(path)
+/** Whether `map` has `path` (see {@link positionIn}). */
+function hasPath(map: ArtifactMap, path: string, queue: Queue, at: number): boolean {
+  return map instanceof PackedArtifactMap ? positionIn(map, path, queue, at) !== undefined : map.has(path)
 }
 
 /**
@@ -94,11 +90,6 @@ function counting(length: number): Int32Array {
   const positions = new Int32Array(length)
   for (let k = 0; k < length; k++) positions[k] = k
   return positions
-}
-
-/** The known entry for the queue's `k`-th path, when its position is known. */
-function entryAt(queue: Queue, k: number): KnownEntry | undefined {
-  return queue.positions === undefined ? undefined : { map: queue.map as PackedArtifactMap, index: queue.positions[k] as number, path: queue.paths[k] as string }
 }
 
 /** The queue's paths that pass `test`, with their positions in the queue. */
@@ -231,8 +222,8 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
   const pathsOf = (at: readonly number[]) => at.map((k) => queue.paths[k] as string)
   /** A pass consuming the queue entries at `at`. */
   const consuming = (at: readonly number[]): RuleOutcome => ({ ...base, status: 'pass', consumed: pathsOf(at), consumedAt: at })
-  /** The filtered entries that pass `test` (given each one's known entry). */
-  const filteredWhere = (test: (path: string, known: KnownEntry | undefined) => boolean) => filtered.filter((k) => test(queue.paths[k] as string, entryAt(queue, k)))
+  /** The filtered entries that pass `test` (given each one's path and queue index). */
+  const filteredWhere = (test: (path: string, at: number) => boolean) => filtered.filter((at) => test(queue.paths[at] as string, at))
   switch (rule.type) {
     case 'ALLOW':
       return consuming(filtered)
@@ -241,11 +232,11 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
         ? { ...base, status: 'pass', consumed: [] }
         : { ...base, status: 'fail', consumed: [], failure: { kind: 'disallowed', artifacts: pathsOf(filtered) } }
     case 'CREATE':
-      return consuming(filteredWhere((path, known) => hasPath(link.products, path, known) && !hasPath(link.materials, path, known)))
+      return consuming(filteredWhere((path, at) => hasPath(link.products, path, queue, at) && !hasPath(link.materials, path, queue, at)))
     case 'DELETE':
-      return consuming(filteredWhere((path, known) => hasPath(link.materials, path, known) && !hasPath(link.products, path, known)))
+      return consuming(filteredWhere((path, at) => hasPath(link.materials, path, queue, at) && !hasPath(link.products, path, queue, at)))
     case 'MODIFY':
-      return consuming(filteredWhere((path, known) => compareEntries(link.materials, path, link.products, path, known) === 'differs'))
+      return consuming(filteredWhere((path, at) => compareEntries(link.materials, path, link.products, path, queue, at) === 'differs'))
   }
 }
 
@@ -294,7 +285,7 @@ function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: Ru
   return { status: 'pass', consumed, consumedAt: distinct === undefined ? consumedAt : undefined, misses, destinationFound: true }
 
   function addEntry(sourcePath: string, destinationPath: string, at: number): 'path-rebuild' | undefined {
-    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath, entryAt(queue, at))
+    const comparison = compareEntries(artifacts, sourcePath, destinationArtifacts, destinationPath, queue, at)
     if (comparison === 'missing-a') return 'path-rebuild'
     if (comparison === 'missing-b') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'not-in-destination' })
     else if (comparison === 'differs') misses.push({ artifact: sourcePath, destination: destinationPath, reason: 'hash-differs' })
