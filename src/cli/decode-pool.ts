@@ -5,16 +5,14 @@
  * thread: starting workers costs more than it saves below a few megabytes of links.
  */
 import { readdir, stat } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import { isAbsolute, join } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import type { Worker } from 'node:worker_threads'
 import { decodeOne, sequentialDecoder, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
 import { TransferReceiver } from '../core/verify/decode-transfer.ts'
 import type { LinkSource } from '../core/verify/sources.ts'
 import type { WorkerRequest, WorkerResponse } from './decode-worker.ts'
 import { GroupSchedule } from './decode-schedule.ts'
+import { defaultThreadCount, MIN_PARALLEL_BYTES, spawnDecodeThread, takeStartedThread } from './decode-threads.ts'
 import { DirectoryLinkSource } from './node-fs.ts'
 
 export interface DecodePoolOptions {
@@ -24,7 +22,6 @@ export interface DecodePoolOptions {
   readonly minParallelBytes?: number
 }
 
-const DEFAULT_MIN_PARALLEL_BYTES = 4 * 1024 * 1024
 /**
  * Requests in flight per worker, so a worker never waits for its next file, even while this
  * thread spends tens of milliseconds evaluating a step's rules early (early-rules.ts).
@@ -40,8 +37,8 @@ export class DecodePool implements LinkDecoder {
   private sessions = 0
 
   constructor(options: DecodePoolOptions = {}) {
-    this.threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4))
-    this.minParallelBytes = options.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES
+    this.threads = Math.max(1, options.threads ?? defaultThreadCount())
+    this.minParallelBytes = options.minParallelBytes ?? MIN_PARALLEL_BYTES
   }
 
   async decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal, onResult?: DecodeListener): Promise<DecodeResult[]> {
@@ -145,7 +142,8 @@ export class DecodePool implements LinkDecoder {
 
   private start(count: number): Worker[] {
     while (this.workers.length < count) {
-      const worker = spawnWorker()
+      // Threads main.ts started before the program loaded, else new ones.
+      const worker = takeStartedThread() ?? spawnDecodeThread()
       // Idle workers must not keep the process alive.
       worker.unref()
       this.workers.push(worker)
@@ -164,23 +162,4 @@ async function totalBytes(requests: readonly Pick<DecodeRequest, 'path'>[], sour
     ),
   )
   return sizes.reduce((sum, size) => sum + size, 0)
-}
-
-/**
- * The built CLI ships decode-worker.mjs beside its entry (vite.cli.config.ts); from the
- * TypeScript sources (tsx, vitest) the worker is the .ts file, loaded through tsx.
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url
-  if (here.endsWith('.ts')) {
-    const tsx = import.meta.resolve('tsx/esm/api')
-    const entry = new URL('./decode-worker.ts', here).href
-    const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}) })`
-    return new Worker(bootstrap, { eval: true })
-  }
-  for (const candidate of ['./decode-worker.mjs', '../decode-worker.mjs']) {
-    const file = fileURLToPath(new URL(candidate, here))
-    if (existsSync(file)) return new Worker(file)
-  }
-  throw new Error(`decode-worker.mjs is missing beside ${fileURLToPath(here)}: rebuild the CLI (npm run build:cli)`)
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the `layout-studio` command (see program.ts). */
-import { main } from './program.ts'
+import { startThreadsFor } from './decode-threads.ts'
 
 // A reader that stops early (`layout-studio verify … | head`) closes the pipe: not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,4 +10,8 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-process.exitCode = await main(process.argv.slice(2))
+const argv = process.argv.slice(2)
+// Link decoding threads boot while the program below loads (decode-threads.ts).
+startThreadsFor(argv)
+const { main } = await import('./program.ts')
+process.exitCode = await main(argv)
