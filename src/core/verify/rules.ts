@@ -59,15 +59,13 @@ function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: st
 }
 
 /**
- * Where `path` is in `map`. When it is the path at `at` in `queue` (whose map is packed), its
- * position in the queue's map is known without a search, and in another packed map it is
- * found by that entry's bytes; otherwise it is searched.
+ * Where `path` is in `map`. When it is the path at `at` in a packed queue, that index is its
+ * position in the queue's map, and in another packed map it is found by that entry's bytes;
+ * otherwise it is searched.
  */
 function positionIn(map: PackedArtifactMap, path: string, queue: Queue | undefined, at: number): number | undefined {
-  const positions = queue?.positions
-  if (positions === undefined || at < 0 || path !== queue?.paths[at]) return map.indexOf(path)
-  const known = queue.map as PackedArtifactMap
-  return map === known ? (positions[at] as number) : map.indexOfEntry(known, positions[at] as number, path)
+  if (queue === undefined || !queue.packed || at < 0 || path !== queue.paths[at]) return map.indexOf(path)
+  return map === queue.map ? at : map.indexOfEntry(queue.map as PackedArtifactMap, at, path)
 }
 
 /** Whether `map` has `path` (see {@link positionIn}). */
@@ -76,28 +74,62 @@ function hasPath(map: ArtifactMap, path: string, queue: Queue, at: number): bool
 }
 
 /**
- * A rule's queue: its paths and, when the queue's map is packed, each path's position in that
- * map (rules look the paths up in their own map all the time: with the positions, never by string).
+ * A rule list's queue: the item's paths, each flagged while it is still queued. Rules only
+ * remove, and removing clears flags instead of building a new list of 10,000 paths per rule.
+ * An index into the list is a queue position throughout; for a packed map it is also the
+ * path's position in the map, so rules look their own paths up without a search.
  */
-interface Queue {
+class Queue {
   readonly paths: readonly string[]
-  readonly positions?: Int32Array
   readonly map: ArtifactMap
-}
+  readonly packed: boolean
+  private readonly queued: Uint8Array
+  /** Paths still queued. */
+  size: number
 
-/** 0, 1, …, `length` − 1. */
-function counting(length: number): Int32Array {
-  const positions = new Int32Array(length)
-  for (let k = 0; k < length; k++) positions[k] = k
-  return positions
-}
+  constructor(map: ArtifactMap) {
+    this.map = map
+    this.packed = map instanceof PackedArtifactMap
+    // A packed map's own path list, shared: the queue never changes it.
+    this.paths = map instanceof PackedArtifactMap ? map.pathList : [...map.keys()]
+    this.queued = new Uint8Array(this.paths.length).fill(1)
+    this.size = this.paths.length
+  }
 
-/** The queue's paths that pass `test`, with their positions in the queue. */
-function queueWhere(queue: Queue, test: (path: string) => boolean): number[] {
-  const found: number[] = []
-  const paths = queue.paths
-  for (let k = 0; k < paths.length; k++) if (test(paths[k] as string)) found.push(k)
-  return found
+  has(at: number): boolean {
+    return this.queued[at] === 1
+  }
+
+  /** The indexes of the queued paths that pass `test`, ascending. */
+  where(test: (path: string) => boolean): number[] {
+    const found: number[] = []
+    const paths = this.paths
+    for (let at = 0; at < paths.length; at++) if (this.queued[at] === 1 && test(paths[at] as string)) found.push(at)
+    return found
+  }
+
+  includes(path: string): boolean {
+    return this.where((queued) => queued === path).length > 0
+  }
+
+  /** Removes the paths at `at`. */
+  remove(at: readonly number[]): void {
+    for (const index of at) {
+      if (this.queued[index] === 1) this.size--
+      this.queued[index] = 0
+    }
+  }
+
+  /** Removes these paths (for consumed paths not known by index: MATCH's rebuilt paths). */
+  removePaths(paths: readonly string[]): void {
+    const set = new Set(paths)
+    this.remove(this.where((path) => set.has(path)))
+  }
+
+  /** The queued paths, in order. */
+  remaining(): string[] {
+    return this.where(() => true).map((at) => this.paths[at] as string)
+  }
 }
 
 /**
@@ -112,11 +144,9 @@ export function evaluateRuleList(
   links: RuleLinks,
 ): RuleListTrace {
   const artifacts = kind === 'materials' ? link.materials : link.products
-  // A packed map's own path list is the queue as it starts (rules never change a queue in place: withoutConsumed makes a new one).
-  const initial: readonly string[] = artifacts instanceof PackedArtifactMap ? artifacts.pathList : [...artifacts.keys()]
+  const queue = new Queue(artifacts)
   // Rules only ever remove from the queue, so a sorted queue stays sorted.
-  const sorted = artifacts instanceof PackedArtifactMap ? artifacts.isSorted : isAscending(initial)
-  let queue: Queue = { paths: initial, positions: artifacts instanceof PackedArtifactMap ? counting(initial.length) : undefined, map: artifacts }
+  const sorted = artifacts instanceof PackedArtifactMap ? artifacts.isSorted : isAscending(queue.paths)
   const trace: RuleTrace[] = []
   let failedAt: number | undefined
 
@@ -127,73 +157,24 @@ export function evaluateRuleList(
       continue
     }
     const { consumedAt, ...entry } = evaluateRule(source, queue, sorted, link, links)
-    trace.push({ index, ...entry, queueSize: queue.paths.length })
+    trace.push({ index, ...entry, queueSize: queue.size })
     if (entry.status === 'fail') {
       failedAt = index
       continue
     }
-    if (entry.consumed.length > 0) queue = consumedAt === undefined ? withoutConsumed(queue, entry.consumed) : withoutPositions(queue, consumedAt)
+    if (entry.consumed.length === 0) continue
+    if (consumedAt === undefined) queue.removePaths(entry.consumed)
+    else queue.remove(consumedAt)
   }
   return {
     item: itemName,
     kind,
-    queue: initial,
-    remaining: failedAt === undefined ? queue.paths : undefined,
+    queue: queue.paths,
+    remaining: failedAt === undefined ? queue.remaining() : undefined,
     rules: trace,
     status: failedAt === undefined ? 'pass' : 'fail',
     failedRule: failedAt,
   }
-}
-
-/**
- * `queue` without the `consumed` paths. The queue's paths are distinct, and rules consume them
- * in queue order, so one merge pass does; a consumed list in another order (or holding
- * rebuilt paths not in the queue) is removed through a Set.
- */
-function withoutConsumed(queue: Queue, consumed: readonly string[]): Queue {
-  const { paths, positions } = queue
-  // Sized up front: growing an array of 10,000 paths push by push copied it a dozen times.
-  const size = Math.max(0, paths.length - consumed.length)
-  const kept: string[] = new Array(size)
-  const keptPositions = positions === undefined ? undefined : new Int32Array(size)
-  let next = 0
-  let count = 0
-  for (let k = 0; k < paths.length; k++) {
-    const path = paths[k] as string
-    if (next < consumed.length && path === consumed[next]) {
-      next++
-      continue
-    }
-    if (count === size) break
-    if (keptPositions !== undefined) keptPositions[count] = (positions as Int32Array)[k] as number
-    kept[count++] = path
-  }
-  if (next === consumed.length && count === size) return { paths: kept, positions: keptPositions, map: queue.map }
-  const set = new Set(consumed)
-  const rest = queueWhere(queue, (path) => !set.has(path))
-  return { paths: rest.map((k) => paths[k] as string), positions: positions && Int32Array.from(rest, (k) => positions[k] as number), map: queue.map }
-}
-
-/**
- * `queue` without its entries at `at` (ascending queue indices): what a rule consumed, known by
- * position, so no path is compared with another.
- */
-function withoutPositions(queue: Queue, at: readonly number[]): Queue {
-  const { paths, positions } = queue
-  const size = paths.length - at.length
-  const kept: string[] = new Array(size)
-  const keptPositions = positions === undefined ? undefined : new Int32Array(size)
-  let next = 0
-  let count = 0
-  for (let k = 0; k < paths.length; k++) {
-    if (next < at.length && at[next] === k) {
-      next++
-      continue
-    }
-    if (keptPositions !== undefined) keptPositions[count] = (positions as Int32Array)[k] as number
-    kept[count++] = paths[k] as string
-  }
-  return { paths: kept, positions: keptPositions, map: queue.map }
 }
 
 type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'> & {
@@ -213,12 +194,12 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
   if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, sorted, links) }
   if (rule.type === 'REQUIRE') {
     // REQUIRE takes a literal name, not a pattern (in-toto 1.3.1 `verify_require_rule`).
-    return queue.paths.includes(rule.pattern)
+    return queue.includes(rule.pattern)
       ? { ...base, status: 'pass', consumed: [] }
       : { ...base, status: 'fail', consumed: [], failure: { kind: 'required-missing', artifact: rule.pattern } }
   }
   const matcher = compilePattern(rule.pattern)
-  const filtered = queueWhere(queue, (path) => matcher.test(path))
+  const filtered = queue.where((path) => matcher.test(path))
   const pathsOf = (at: readonly number[]) => at.map((k) => queue.paths[k] as string)
   /** A pass consuming the queue entries at `at`. */
   const consuming = (at: readonly number[]): RuleOutcome => ({ ...base, status: 'pass', consumed: pathsOf(at), consumedAt: at })
@@ -256,7 +237,7 @@ function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: Ru
   // Only queue entries under the source prefix are candidates, with the prefix stripped.
   const prefix = rule.sourcePrefix ? joinArtifactPath(rule.sourcePrefix, '') : ''
   const samePrefixes = (rule.sourcePrefix || '') === (rule.destinationPrefix || '')
-  // In a sorted queue the paths under the prefix are one run, starting where the prefix would sort.
+  // In a sorted list the paths under the prefix are one run, starting where the prefix would sort.
   const first = prefix && sorted ? lowerBound(paths, prefix) : 0
   for (let at = first; at < paths.length; at++) {
     const queued = paths[at] as string
@@ -264,6 +245,8 @@ function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: Ru
       if (sorted) break
       continue
     }
+    // The list holds the removed paths too (in their places: the prefix run is still one run).
+    if (!queue.has(at)) continue
     // Rebuilding gives back `queued` itself unless the relative path is absolute or has a backslash
     // (joinArtifactPath; the prefix has none left); reusing it saves building and hashing a new string per artifact.
     const rebuildsItself = prefix === '' || (queued.charCodeAt(prefix.length) !== 0x2f && !queued.includes('\\'))
