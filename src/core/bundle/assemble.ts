@@ -42,7 +42,14 @@ export interface AssembleOptions {
   readonly limits?: BundleLimits
   /** Expand archives and attestation bundles (a link bundle), or keep every file as is (product files). */
   readonly expand: boolean
+  /** Told each file as it joins the bundle, in bundle order, while later files are still being read. */
+  readonly onFile?: (file: BundleFile) => void
 }
+
+/** Files read ahead of the one being processed: a browser reads them on other threads meanwhile. */
+const READ_AHEAD_FILES = 3
+/** At most this many bytes read ahead, and no file larger than the per-file limit (it is refused unread). */
+const READ_AHEAD_BYTES = 64 * 1024 * 1024
 
 export async function assembleBundle(inputs: readonly BundleInput[], options: AssembleOptions): Promise<Bundle> {
   const budget = new Budget(options.limits ?? DEFAULT_BUNDLE_LIMITS)
@@ -55,14 +62,19 @@ export async function assembleBundle(inputs: readonly BundleInput[], options: As
       return
     }
     files.set(file.path, file)
+    options.onFile?.(file)
   }
-  for (const input of inputs) {
+  const ahead = new ReadAhead(inputs, Math.min(READ_AHEAD_BYTES, budget.limits.maxFileBytes))
+  for (const [index, input] of inputs.entries()) {
     try {
       const path = safeEntryPath(input.path, input.path)
-      if (path === undefined) continue
+      if (path === undefined) {
+        ahead.skip(index)
+        continue
+      }
       budget.checkSize(input.size, input.path)
       budget.entry(input.path)
-      const bytes = await input.read()
+      const bytes = await ahead.read(index)
       budget.bytesOf(bytes.length, bytes.length, input.path)
       if (!options.expand) {
         add({ path, bytes })
@@ -88,11 +100,65 @@ export async function assembleBundle(inputs: readonly BundleInput[], options: As
       }
       for (const skipped of unpacked.skipped) notes.push(`${path}: '${skipped.entry}': ${skipped.reason}`)
     } catch (error) {
+      ahead.skip(index)
       if (!(error instanceof BundleError)) throw error
       refusals.push({ file: error.file, entry: error.entry, code: error.code, message: error.message })
     }
   }
   return { files, refusals, notes }
+}
+
+/**
+ * Reads `inputs` in order, a few ahead of the one asked for, so that reading (on the browser's
+ * threads) overlaps with unpacking and classifying. Only files up to `maxBytes` are read ahead,
+ * within the same total: a file the budget refuses by its size is never read.
+ */
+class ReadAhead {
+  private readonly inputs: readonly BundleInput[]
+  private readonly maxBytes: number
+  private readonly started = new Map<number, Promise<Uint8Array>>()
+  private next = 0
+  private bytesAhead = 0
+
+  constructor(inputs: readonly BundleInput[], maxBytes: number) {
+    this.inputs = inputs
+    this.maxBytes = maxBytes
+  }
+
+  read(index: number): Promise<Uint8Array> {
+    const read = this.take(index) ?? (this.inputs[index] as BundleInput).read()
+    this.next = Math.max(this.next, index + 1)
+    this.startAhead()
+    return read
+  }
+
+  /** Drops file `index` (refused or skipped): its read, if started, no longer counts. */
+  skip(index: number): void {
+    this.take(index)
+    this.next = Math.max(this.next, index + 1)
+    this.startAhead()
+  }
+
+  private take(index: number): Promise<Uint8Array> | undefined {
+    const read = this.started.get(index)
+    if (read === undefined) return undefined
+    this.started.delete(index)
+    this.bytesAhead -= (this.inputs[index] as BundleInput).size
+    return read
+  }
+
+  private startAhead(): void {
+    while (this.started.size < READ_AHEAD_FILES && this.next < this.inputs.length) {
+      const input = this.inputs[this.next] as BundleInput
+      if (input.size > this.maxBytes || this.bytesAhead + input.size > this.maxBytes) return
+      const read = input.read()
+      // Errors surface when the file's turn comes (read() again returns this promise).
+      read.catch(() => undefined)
+      this.started.set(this.next, read)
+      this.bytesAhead += input.size
+      this.next++
+    }
+  }
 }
 
 /**

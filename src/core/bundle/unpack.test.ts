@@ -151,6 +151,34 @@ describe('assembling a bundle', () => {
     expect(bundle.refusals[0]?.message).toBe('huge.link: is 1.0 GiB, larger than the 256.0 MiB one file may have here; refused')
   })
 
+  it('reads a few files ahead, in order, never a file too large to keep, and tells each file as it joins', async () => {
+    const log: string[] = []
+    let reading = 0
+    let mostAtOnce = 0
+    const slow = (path: string, size = 10): BundleInput => ({
+      path,
+      size,
+      read: async () => {
+        if (size > DEFAULT_BUNDLE_LIMITS.maxFileBytes) throw new Error(`${path} must not be read`)
+        log.push(`read ${path}`)
+        mostAtOnce = Math.max(mostAtOnce, ++reading)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        reading--
+        return strToU8('{}')
+      },
+    })
+    const inputs = [slow('a.link'), slow('b.link'), slow('huge.link', 1 << 30), slow('c.link'), slow('d.link'), slow('e.link'), slow('f.link')]
+    const bundle = await assembleBundle(inputs, { expand: true, onFile: (file) => log.push(`file ${file.path}`) })
+    expect([...bundle.files.keys()]).toEqual(['a.link', 'b.link', 'c.link', 'd.link', 'e.link', 'f.link'])
+    expect(bundle.refusals.map((r) => r.code)).toEqual(['too-large'])
+    // Reads start in order, and overlap: b is read while a is being processed.
+    expect(log.filter((line) => line.startsWith('read'))).toEqual(['read a.link', 'read b.link', 'read c.link', 'read d.link', 'read e.link', 'read f.link'])
+    expect(log.indexOf('read b.link')).toBeLessThan(log.indexOf('file a.link'))
+    expect(mostAtOnce).toBeGreaterThan(1)
+    expect(mostAtOnce).toBeLessThanOrEqual(4)
+    expect(log.filter((line) => line.startsWith('file'))).toEqual(['a.link', 'b.link', 'c.link', 'd.link', 'e.link', 'f.link'].map((path) => `file ${path}`))
+  })
+
   it('keeps product files as they are (no expansion)', async () => {
     const gz = readFileSync(FOO_TARBALL)
     const bundle = await assembleBundle([input('foo.tar.gz', gz)], { expand: false })

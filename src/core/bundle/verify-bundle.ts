@@ -14,7 +14,7 @@ import { MemoryLinkSource } from '../verify/sources.ts'
 import { toErrorInfo } from '../verify/decode.ts'
 import { verifyLayoutFile, type Progress } from '../verify/verify.ts'
 import { ArtifactRegionMemo } from '../verify/region-memo.ts'
-import { assembleBundle, type Bundle, type BundleInput, type Refusal } from './assemble.ts'
+import { assembleBundle, type Bundle, type BundleFile, type BundleInput, type Refusal } from './assemble.ts'
 import { ClassifiedLinkDecoder } from './classified-decoder.ts'
 import { classifyFile, type ClassifiedFile } from './classify.ts'
 import { EmulatedInspectionRunner, firstRunner } from './emulate.ts'
@@ -87,10 +87,13 @@ export interface BundleOptions {
 }
 
 export async function readBundleFiles(links: readonly BundleInput[], products: readonly BundleInput[], limits?: BundleLimits): Promise<BundleFiles> {
-  const [linkBundle, productBundle] = await Promise.all([assembleBundle(links, { expand: true, limits }), assembleBundle(products, { expand: false, limits })])
   // One memo for the whole bundle: nothing here sends the maps to another thread (region-memo.ts).
   const memo = new ArtifactRegionMemo()
-  return { links: linkBundle, products: productBundle, classified: [...linkBundle.files.values()].map((file) => classifyFile(file.path, file.bytes, memo)) }
+  // Each link is classified as it joins the bundle, while the next files are read.
+  const classified: ClassifiedFile[] = []
+  const onFile = (file: BundleFile) => void classified.push(classifyFile(file.path, file.bytes, memo))
+  const [linkBundle, productBundle] = await Promise.all([assembleBundle(links, { expand: true, limits, onFile }), assembleBundle(products, { expand: false, limits })])
+  return { links: linkBundle, products: productBundle, classified }
 }
 
 interface Prepared {
