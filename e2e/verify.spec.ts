@@ -5,7 +5,7 @@
  * clear message and the page keeps working; the downloaded report is the CLI's JSON format.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -184,45 +184,6 @@ test('steps show their threshold as valid links, on the graph and in the table',
   expect((await verdictOf(page)).title).toBe('Verification passed')
   await expect(page.getByRole('table', { name: 'Steps' })).toContainText('3 of 3 valid links')
   await expect(page.locator('.verify-graph')).toContainText('3 of 3 valid links')
-})
-
-test.describe('a bundle big enough to be classified on two threads', () => {
-  // A synthetic chain (bench/lib/make-bundle.ts): 4 steps of 3 identical links, ~8 MB of links.
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-big-bundle-'))
-  const made = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lib/make-bundle.ts', dir, '--steps', '4', '--artifacts', '2500', '--threshold', '3'], { cwd: ROOT, encoding: 'utf8' })
-
-  async function dropBig(page: Page, links: string) {
-    expect(made.status, made.stderr).toBe(0)
-    await panel(page).getByLabel('Layout to verify').setInputFiles(join(dir, 'root.layout'))
-    await panel(page).getByLabel('Owner public keys').setInputFiles(join(dir, 'owner.pem'))
-    await panel(page).getByLabel('Link folder').setInputFiles(links)
-  }
-
-  test('passes, every step with its three links', async ({ page }) => {
-    const workers: string[] = []
-    page.on('worker', (worker) => workers.push(worker.url()))
-    await openVerify(page)
-    await dropBig(page, join(dir, 'links'))
-    expect((await verdictOf(page)).title).toBe('Verification passed')
-    await expect(page.getByRole('table', { name: 'Steps' })).toContainText('3 of 3 valid links')
-    expect(workers.some((url) => url.includes('classify'))).toBe(true)
-  })
-
-  test('fails at the threshold when one link of a step classified on the helper thread differs', async ({ page }) => {
-    // Steps alternate between the threads: the second step (s001) is the helper's.
-    const tampered = mkdtempSync(join(tmpdir(), 'e2e-big-tampered-'))
-    execFileSync('cp', ['-r', join(dir, 'links'), tampered])
-    const links = join(tampered, 'links')
-    const name = readdirSync(links).filter((file) => file.startsWith('s001-'))[1] as string
-    const text = readFileSync(join(links, name), 'utf8')
-    const at = text.lastIndexOf('"sha256": "') + '"sha256": "'.length
-    writeFileSync(join(links, name), text.slice(0, at) + (text[at] === '0' ? '1' : '0') + text.slice(at + 1))
-    await openVerify(page)
-    await dropBig(page, links)
-    const result = await verdictOf(page)
-    expect(result.title).toBe('Verification failed')
-    expect(result.details).toContain('Stage: link-threshold (')
-  })
 })
 
 test.describe('packed bundles', () => {

@@ -10,7 +10,6 @@ import { analyzeBundle, readBundleFiles, verifyBundle, type BundleFiles, type Bu
 import type { Link } from '../../core/model/types.ts'
 import type { VerificationReport } from '../../core/verify/report.ts'
 import type { CallResults, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse } from './protocol.ts'
-import { PARALLEL_CLASSIFY_BYTES, ParallelClassifier } from './parallel-classifier.ts'
 import { prepareResultGraph } from './result-graph.ts'
 import { itemTrace, summarizeReport } from './summary.ts'
 
@@ -31,11 +30,7 @@ function lazyInput(file: WorkerFile): BundleInput {
 function filesOf(inputs: WorkerInputs): Promise<BundleFiles> {
   const key = JSON.stringify([inputs.links, inputs.products].map((files) => files.map((file) => [file.path, file.file.size])))
   if (read?.key !== key) {
-    // Big bundles are classified on two threads (parallel-classifier.ts).
-    const linkBytes = inputs.links.reduce((sum, file) => sum + file.file.size, 0)
-    const parallel = linkBytes >= PARALLEL_CLASSIFY_BYTES ? new ParallelClassifier() : undefined
-    const files = readBundleFiles(inputs.links.map(lazyInput), inputs.products.map(lazyInput), undefined, parallel)
-    void files.finally(() => parallel?.close()).catch(() => undefined)
+    const files = readBundleFiles(inputs.links.map(lazyInput), inputs.products.map(lazyInput))
     read = { key, files }
     files.catch(() => {
       if (read?.files === files) read = undefined

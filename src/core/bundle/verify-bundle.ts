@@ -86,28 +86,14 @@ export interface BundleOptions {
   readonly files?: BundleFiles
 }
 
-/** Classifies link files as they join a bundle, here or on another thread. */
-export interface LinkClassifier {
-  classify(file: BundleFile): ClassifiedFile | Promise<ClassifiedFile>
-}
-
-/** Classification on this thread, with one region memo for the whole bundle (region-memo.ts: nothing here sends the maps elsewhere). */
-export function localClassifier(): LinkClassifier {
+export async function readBundleFiles(links: readonly BundleInput[], products: readonly BundleInput[], limits?: BundleLimits): Promise<BundleFiles> {
+  // One memo for the whole bundle: nothing here sends the maps to another thread (region-memo.ts).
   const memo = new ArtifactRegionMemo()
-  return { classify: (file) => classifyFile(file.path, file.bytes, memo) }
-}
-
-export async function readBundleFiles(
-  links: readonly BundleInput[],
-  products: readonly BundleInput[],
-  limits?: BundleLimits,
-  classifier: LinkClassifier = localClassifier(),
-): Promise<BundleFiles> {
   // Each link is classified as it joins the bundle, while the next files are read.
-  const classified: Array<ClassifiedFile | Promise<ClassifiedFile>> = []
-  const onFile = (file: BundleFile) => void classified.push(classifier.classify(file))
+  const classified: ClassifiedFile[] = []
+  const onFile = (file: BundleFile) => void classified.push(classifyFile(file.path, file.bytes, memo))
   const [linkBundle, productBundle] = await Promise.all([assembleBundle(links, { expand: true, limits, onFile }), assembleBundle(products, { expand: false, limits })])
-  return { links: linkBundle, products: productBundle, classified: await Promise.all(classified) }
+  return { links: linkBundle, products: productBundle, classified }
 }
 
 interface Prepared {
