@@ -4,7 +4,7 @@
  * with results identical to `sequentialDecoder`. Small bundles are decoded on the calling
  * thread: starting workers costs more than it saves below a few megabytes of links.
  */
-import { readdir, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { decodeOne, sequentialDecoder, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
@@ -32,7 +32,6 @@ export class DecodePool implements LinkDecoder {
   private readonly threads: number
   private readonly minParallelBytes: number
   private workers: Worker[] = []
-  private preparing: Promise<void> | undefined
   /** Numbers the calls of `decode`: each is a fresh transfer session in every worker (decode-worker.ts). */
   private sessions = 0
 
@@ -109,32 +108,8 @@ export class DecodePool implements LinkDecoder {
     return results
   }
 
-  /**
-   * Starts the worker threads early when `directory` holds enough link bytes to use them, so
-   * that their start-up (~0.1 s: a thread, a module graph) overlaps with reading the layout
-   * and keys. Best effort: any error only means the workers start later, when needed.
-   */
-  prepare(directory: string): Promise<void> {
-    this.preparing = this.startFor(directory)
-    return this.preparing
-  }
-
-  private async startFor(directory: string): Promise<void> {
-    try {
-      const entries = await readdir(directory, { withFileTypes: true })
-      const links = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.link')).map((entry) => ({ path: entry.name }))
-      if (links.length < 2) return
-      const source = new DirectoryLinkSource(directory)
-      if ((await totalBytes(links, source)) >= this.minParallelBytes) this.start(Math.min(this.threads, links.length))
-    } catch {
-      // Left to decode(), which reports problems with the files it needs.
-    }
-  }
-
   /** Stops the worker threads; the pool starts new ones if used again. */
   async close(): Promise<void> {
-    // Workers that prepare() is about to start are stopped too.
-    await this.preparing
     const workers = this.workers
     this.workers = []
     await Promise.all(workers.map((worker) => worker.terminate()))

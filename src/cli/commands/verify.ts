@@ -54,9 +54,9 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
   if (flags.gpg) throw new UsageError('GPG keys are not supported by layout-studio; use PEM or securesystemslib keys')
   const timeout = Number(flags.inspectionTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--inspection-timeout must be a positive number of seconds, not '${flags.inspectionTimeout}'`)
-  // Big bundles decode their links on worker threads (small ones stay on this thread); start them now.
+  // Big bundles decode their links on worker threads (small ones stay on this thread); main.ts
+  // started them before the program loaded (decode-threads.ts), and the pool takes those.
   const decoder = new DecodePool()
-  void decoder.prepare(flags.linkDir)
   const keys = await loadOwnerKeys(flags)
   const parameters = flags.substitutionParameters ? await loadParameters(flags.substitutionParameters) : undefined
   const layoutBytes = await readFile(flags.layout).catch((error: NodeJS.ErrnoException) => {

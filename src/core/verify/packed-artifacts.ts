@@ -7,6 +7,7 @@
  * read-only Map, building strings, an index and hash dicts only when they are asked for, and
  * the rule engine compares digests as bytes without building strings at all.
  */
+import { bytesEqual } from '../encoding/utf8.ts'
 import type { ArtifactMap, HashDict } from '../model/types.ts'
 
 export type PackedArtifacts =
@@ -304,20 +305,5 @@ function entryStarts(bytes: Uint8Array, count: number): Int32Array {
 /** Whether `list` is in strictly ascending UTF-16 order (`<`), as in-toto sorts artifact paths. */
 export function isAscending(list: readonly string[]): boolean {
   for (let i = 1; i < list.length; i++) if (!((list[i - 1] as string) < (list[i] as string))) return false
-  return true
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  // Word by word where both views allow it (megabytes per link pair).
-  const words = a.length >>> 2
-  if (words > 0 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
-    const x = new Uint32Array(a.buffer, a.byteOffset, words)
-    const y = new Uint32Array(b.buffer, b.byteOffset, words)
-    for (let k = 0; k < words; k++) if (x[k] !== y[k]) return false
-    for (let k = words << 2; k < a.length; k++) if (a[k] !== b[k]) return false
-    return true
-  }
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false
   return true
 }

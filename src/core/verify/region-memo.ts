@@ -15,6 +15,7 @@
  * reference to what it sent before (decode-transfer.ts `TransferSender`), never the detached
  * buffers; so a memo belongs to one caller and is never shared.
  */
+import { bytesEqual } from '../encoding/utf8.ts'
 import type { PackedArtifacts } from './packed-artifacts.ts'
 
 type Packed = Extract<PackedArtifacts, { kind: 'packed' }>
@@ -57,7 +58,7 @@ export class ArtifactRegionMemo {
    */
   constructor(options: { readonly capacity?: number; readonly sameBytes?: SameBytes } = {}) {
     this.capacity = options.capacity ?? 4
-    this.sameBytes = options.sameBytes ?? sameBytesInJs
+    this.sameBytes = options.sameBytes ?? bytesEqual
   }
 
   /** The remembered map whose bytes `data` holds at `start`, if any. */
@@ -65,7 +66,8 @@ export class ArtifactRegionMemo {
     for (const slot of this.slots) {
       const length = slot.length
       if (slot.packed === undefined || start + length > data.length) continue
-      if (data[start] !== slot.source[0] || !sameRange(data, start + length - Math.min(TAIL, length), slot.source, length - Math.min(TAIL, length), Math.min(TAIL, length))) continue
+      const tail = Math.min(TAIL, length)
+      if (data[start] !== slot.source[0] || !bytesEqual(data.subarray(start + length - tail, start + length), slot.source.subarray(length - tail, length))) continue
       if (!this.sameBytes(data.subarray(start, start + length), slot.source.subarray(0, length))) continue
       return { length, compact: slot.compact.subarray(0, slot.compactLength), packed: slot.packed }
     }
@@ -95,12 +97,3 @@ export class ArtifactRegionMemo {
 
 /** Whether two byte arrays of the same length are equal. */
 export type SameBytes = (a: Uint8Array, b: Uint8Array) => boolean
-
-function sameBytesInJs(a: Uint8Array, b: Uint8Array): boolean {
-  return sameRange(a, 0, b, 0, a.length)
-}
-
-function sameRange(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
-  for (let k = 0; k < length; k++) if (a[aStart + k] !== b[bStart + k]) return false
-  return true
-}
