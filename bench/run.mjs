@@ -60,7 +60,10 @@ function markdownTable(columns, rows) {
 async function main() {
   const options = parseArgs(process.argv.slice(2))
   const suitesDir = join(root, 'bench', 'suites')
-  const available = readdirSync(suitesDir).filter((name) => name.endsWith('.mjs')).sort().map((name) => basename(name, '.mjs'))
+  const available = readdirSync(suitesDir)
+    .filter((name) => name.endsWith('.mjs'))
+    .sort()
+    .map((name) => basename(name, '.mjs'))
   const unknown = options.suites.filter((name) => !available.includes(name))
   if (unknown.length > 0) throw new Error(`no such suite: ${unknown.join(', ')} (available: ${available.join(', ')})`)
   const selected = options.suites.length > 0 ? options.suites : available

@@ -117,10 +117,15 @@ test('each generated key type signs the demo layout, and in-toto-verify accepts 
     const keyid = (await card.getByLabel('Keyid', { exact: true }).innerText()).trim()
     expect(keyid).toMatch(/^[0-9a-f]{64}$/)
     await expect(card.getByLabel('Keyid prefix')).toHaveText(keyid.slice(0, 8))
-    await expect(card.getByText(keytype === 'ecdsa' ? 'ecdsa-sha2-nistp256' : keytype === 'rsa' ? 'rsassa-pss-sha256' : 'ed25519', { exact: true })).toHaveCount(keytype === 'ed25519' ? 2 : 1)
+    await expect(card.getByText(keytype === 'ecdsa' ? 'ecdsa-sha2-nistp256' : keytype === 'rsa' ? 'rsassa-pss-sha256' : 'ed25519', { exact: true })).toHaveCount(
+      keytype === 'ed25519' ? 2 : 1,
+    )
     keys.push([await publicKeyFile(page, card, keytype), keytype])
   }
-  await sign(panel, owners.map(([, name]) => name))
+  await sign(
+    panel,
+    owners.map(([, name]) => name),
+  )
   const table = panel.getByRole('table', { name: 'Signatures on the layout' })
   await expect(table.getByRole('row')).toHaveCount(4)
   for (const [, name] of owners) await expect(table.getByRole('row', { name: new RegExp(`^${name} [0-9a-f]{8} valid$`) })).toBeVisible()
@@ -177,7 +182,10 @@ test('a layout signed by two owners verifies only with both signatures', async (
   await expect(panel.getByRole('article', { name: 'Key alice' })).toBeVisible()
   const second = await generate(panel, 'ed25519', 'second-owner')
   const secondPub = await publicKeyFile(page, second, 'ed25519')
-  const bothKeys: [string, string][] = [[join(DEMO, 'alice.pub'), 'rsa'], [secondPub, 'ed25519']]
+  const bothKeys: [string, string][] = [
+    [join(DEMO, 'alice.pub'), 'rsa'],
+    [secondPub, 'ed25519'],
+  ]
   await useDemoLayout(panel)
 
   await sign(panel, ['alice'])
@@ -388,7 +396,12 @@ test("the run sheet's in-toto 1.x commands record links that in-toto-verify acce
   copyFileSync(await downloadLayout(page, panel), join(work, 'root.layout'))
 
   const command = async (name: string, step: string) =>
-    (await panel.getByRole('article', { name: `Run sheet for ${name}` }).getByLabel(`in-toto 1.x command for ${name}, step ${step}`, { exact: true }).innerText()).trim()
+    (
+      await panel
+        .getByRole('article', { name: `Run sheet for ${name}` })
+        .getByLabel(`in-toto 1.x command for ${name}, step ${step}`, { exact: true })
+        .innerText()
+    ).trim()
   const writeCode = await command('bob', 'write-code')
   const packageStep = await command('carl', 'package')
   expect(writeCode).toBe('in-toto-run -k bob -t ed25519 -P -n write-code -p foo.py -x')

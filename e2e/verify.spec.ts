@@ -86,7 +86,13 @@ async function dropVector(page: Page, name: string, links: 'folder' | { name: st
   if (hasFiles(join(dir, 'work'))) await panel(page).getByLabel('Product folder').setInputFiles(join(dir, 'work'))
   const parameters = expectedOf(name).runner === 'api' ? expectedOf(name).substitution_parameters : undefined
   if (parameters) {
-    await panel(page).getByLabel('Substitution parameters (KEY=VALUE, one per line)').fill(Object.entries(parameters).map(([k, v]) => `${k}=${v}`).join('\n'))
+    await panel(page)
+      .getByLabel('Substitution parameters (KEY=VALUE, one per line)')
+      .fill(
+        Object.entries(parameters)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+      )
   }
 }
 
@@ -114,7 +120,12 @@ test.describe('every public vector, dropped as loose files', () => {
       } else if (hasUnemulatedInspection(name)) {
         expect(result.title).toBe('Not fully verified')
         expect(result.sentence).toMatch(/^Rules and signatures pass; inspection '.+' not run\./)
-        await expect(page.getByRole('table', { name: 'Inspections' }).or(page.getByRole('table', { name: 'Steps' })).first()).toBeVisible()
+        await expect(
+          page
+            .getByRole('table', { name: 'Inspections' })
+            .or(page.getByRole('table', { name: 'Steps' }))
+            .first(),
+        ).toBeVisible()
       } else {
         expect(result.title).toBe('Verification passed')
       }
@@ -155,7 +166,9 @@ test('a running verification can be cancelled, and the page verifies again after
   await dropVector(page, 'rule-allow-pass')
   // 200 MiB of zeros to inflate keeps the worker busy long enough to cancel it.
   const files = { 'padding.bin': new Uint8Array(200 << 20) }
-  await panel(page).getByLabel('Link files or archives').setInputFiles({ name: 'padding.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files, { level: 1 })) })
+  await panel(page)
+    .getByLabel('Link files or archives')
+    .setInputFiles({ name: 'padding.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files, { level: 1 })) })
   await panel(page).getByRole('button', { name: 'Verify', exact: true }).click()
   await expect(panel(page).getByRole('status', { name: 'Verification progress' })).not.toBeEmpty()
   await panel(page).getByRole('button', { name: 'Cancel' }).click()
@@ -165,7 +178,7 @@ test('a running verification can be cancelled, and the page verifies again after
   expect((await verdictOf(page)).title).toBe('Verification passed')
 })
 
-test('a failing rule opens in the editor\'s JSON view, selected', async ({ page }) => {
+test("a failing rule opens in the editor's JSON view, selected", async ({ page }) => {
   await openVerify(page)
   await dropVector(page, 'rule-disallow-fail')
   expect((await verdictOf(page)).title).toBe('Verification failed')
@@ -209,7 +222,7 @@ test.describe('packed bundles', () => {
   })
 })
 
-test('a folder dragged onto the links zone, sublayout directory included, gives the folder picker\'s result', async ({ page }) => {
+test("a folder dragged onto the links zone, sublayout directory included, gives the folder picker's result", async ({ page }) => {
   const name = 'sublayout-summary-mismatch'
   const linksDir = join(VECTORS, name, 'links')
   await openVerify(page)
@@ -225,36 +238,45 @@ test('a folder dragged onto the links zone, sublayout directory included, gives 
   // Playwright cannot drag a folder from the OS: the drop event carries a DataTransfer whose one
   // item is a directory entry, as Chromium's File and Directory Entries API gives it (readEntries
   // answering in batches until it answers none).
-  await page.getByTestId('verify-links-zone').evaluate((zone, { files }) => {
-    type Entry = { isFile: boolean; isDirectory: boolean; name: string; [k: string]: unknown }
-    const directory = (dirName: string, children: Entry[]): Entry => ({
-      isFile: false,
-      isDirectory: true,
-      name: dirName,
-      createReader() {
-        let at = 0
-        return { readEntries(success: (entries: Entry[]) => void) { const batch = children.slice(at, at + 2); at += batch.length; setTimeout(() => success(batch)) } }
-      },
-    })
-    const tree = new Map<string, Entry[]>([['', []]])
-    for (const { path, base64 } of files) {
-      const parts = path.split('/')
-      const fileName = parts.pop() as string
-      const parent = parts.join('/')
-      if (!tree.has(parent)) {
-        tree.set(parent, [])
-        tree.get('')?.push(directory(parent, tree.get(parent) as Entry[]))
+  await page.getByTestId('verify-links-zone').evaluate(
+    (zone, { files }) => {
+      type Entry = { isFile: boolean; isDirectory: boolean; name: string; [k: string]: unknown }
+      const directory = (dirName: string, children: Entry[]): Entry => ({
+        isFile: false,
+        isDirectory: true,
+        name: dirName,
+        createReader() {
+          let at = 0
+          return {
+            readEntries(success: (entries: Entry[]) => void) {
+              const batch = children.slice(at, at + 2)
+              at += batch.length
+              setTimeout(() => success(batch))
+            },
+          }
+        },
+      })
+      const tree = new Map<string, Entry[]>([['', []]])
+      for (const { path, base64 } of files) {
+        const parts = path.split('/')
+        const fileName = parts.pop() as string
+        const parent = parts.join('/')
+        if (!tree.has(parent)) {
+          tree.set(parent, [])
+          tree.get('')?.push(directory(parent, tree.get(parent) as Entry[]))
+        }
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+        const file = new File([bytes], fileName)
+        tree.get(parent)?.push({ isFile: true, isDirectory: false, name: fileName, file: (success: (f: File) => void) => setTimeout(() => success(file)) })
       }
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-      const file = new File([bytes], fileName)
-      tree.get(parent)?.push({ isFile: true, isDirectory: false, name: fileName, file: (success: (f: File) => void) => setTimeout(() => success(file)) })
-    }
-    const root = directory('links', tree.get('') as Entry[])
-    const transfer = { items: [{ kind: 'file', webkitGetAsEntry: () => root }], files: [], types: ['Files'] }
-    const drop = new DragEvent('drop', { bubbles: true, cancelable: true })
-    Object.defineProperty(drop, 'dataTransfer', { value: transfer })
-    zone.dispatchEvent(drop)
-  }, { files })
+      const root = directory('links', tree.get('') as Entry[])
+      const transfer = { items: [{ kind: 'file', webkitGetAsEntry: () => root }], files: [], types: ['Files'] }
+      const drop = new DragEvent('drop', { bubbles: true, cancelable: true })
+      Object.defineProperty(drop, 'dataTransfer', { value: transfer })
+      zone.dispatchEvent(drop)
+    },
+    { files },
+  )
   for (const file of files) await expect(page.getByTestId('verify-links-zone')).toContainText(file.path)
   expect(await verdictOf(page)).toEqual(picked)
 })
@@ -299,10 +321,12 @@ test.describe('hostile bundles are refused and the page keeps working', () => {
 
   test('entries with ../ and absolute paths', async ({ page }) => {
     await openVerify(page)
-    await panel(page).getByLabel('Link files or archives').setInputFiles([
-      { name: 'climb.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ '../../evil.link': strToU8('{}') })) },
-      { name: 'absolute.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ '/etc/evil.link': strToU8('{}') })) },
-    ])
+    await panel(page)
+      .getByLabel('Link files or archives')
+      .setInputFiles([
+        { name: 'climb.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ '../../evil.link': strToU8('{}') })) },
+        { name: 'absolute.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ '/etc/evil.link': strToU8('{}') })) },
+      ])
     await expectRefused(page, /climb\.zip \(entry '\.\.\/\.\.\/evil\.link'\): the entry's path climbs out of the archive/)
     await expectRefused(page, /absolute\.zip \(entry '\/etc\/evil\.link'\): the entry has an absolute path/)
     await stillWorks(page, ['climb.zip', 'absolute.zip'])
@@ -312,21 +336,28 @@ test.describe('hostile bundles are refused and the page keeps working', () => {
     const files: Record<string, Uint8Array> = {}
     for (let i = 0; i < 100_000; i++) files[`f${i}.link`] = new Uint8Array([0x7b])
     await openVerify(page)
-    await panel(page).getByLabel('Link files or archives').setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files, { level: 0 })) })
+    await panel(page)
+      .getByLabel('Link files or archives')
+      .setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files, { level: 0 })) })
     await expectRefused(page, /many\.zip .*more than 20,000 files and directories/)
     await stillWorks(page, ['many.zip'])
   })
 
   test('a 1 GB file (a lazy Blob, never written out)', async ({ page }) => {
     await openVerify(page)
-    await panel(page).getByLabel('Link files or archives').evaluate((input: HTMLInputElement) => {
-      const mebibyte = new Blob([new Uint8Array(1 << 20)])
-      const huge = new File(Array.from({ length: 1024 }, () => mebibyte), 'huge.link')
-      const transfer = new DataTransfer()
-      transfer.items.add(huge)
-      input.files = transfer.files
-      input.dispatchEvent(new Event('change', { bubbles: true }))
-    })
+    await panel(page)
+      .getByLabel('Link files or archives')
+      .evaluate((input: HTMLInputElement) => {
+        const mebibyte = new Blob([new Uint8Array(1 << 20)])
+        const huge = new File(
+          Array.from({ length: 1024 }, () => mebibyte),
+          'huge.link',
+        )
+        const transfer = new DataTransfer()
+        transfer.items.add(huge)
+        input.files = transfer.files
+        input.dispatchEvent(new Event('change', { bubbles: true }))
+      })
     await expectRefused(page, /huge\.link: is 1\.0 GiB, larger than the 256\.0 MiB one file may have here/)
     await stillWorks(page, ['huge.link'])
   })
@@ -335,7 +366,9 @@ test.describe('hostile bundles are refused and the page keeps working', () => {
     await openVerify(page)
     await dropVector(page, 'rule-allow-pass')
     const linkName = readdirSync(join(VECTORS, 'rule-allow-pass/links')).find((file) => file.endsWith('.link')) as string
-    await panel(page).getByLabel('Link files or archives').setInputFiles({ name: linkName, mimeType: 'text/plain', buffer: Buffer.from('this is not JSON\n') })
+    await panel(page)
+      .getByLabel('Link files or archives')
+      .setInputFiles({ name: linkName, mimeType: 'text/plain', buffer: Buffer.from('this is not JSON\n') })
     const row = page.getByRole('table', { name: 'Dropped link files' }).getByRole('row', { name: new RegExp(linkName.replace(/\./g, '\\.')) })
     await expect(row).toContainText('unreadable')
     await expect(row).toContainText(new RegExp(`${linkName.replace(/\./g, '\\.')}: .*line 1`))
@@ -343,7 +376,10 @@ test.describe('hostile bundles are refused and the page keeps working', () => {
     expect(result.title).toBe('Verification failed')
     expect(result.details).toContain('Stage: format')
     expect(result.sentence).toContain(linkName)
-    await page.getByRole('button', { name: `Remove ${linkName}` }).first().click()
+    await page
+      .getByRole('button', { name: `Remove ${linkName}` })
+      .first()
+      .click()
     await panel(page).getByLabel('Link folder').setInputFiles(join(VECTORS, 'rule-allow-pass/links'))
     expect((await verdictOf(page)).title).toBe('Verification passed')
   })
@@ -358,7 +394,22 @@ test('the downloaded report is the CLI JSON report, and the summary prints', asy
   await page.getByRole('button', { name: 'Download report (JSON)' }).click()
   const saved = await (await download).path()
   const browser = JSON.parse(readFileSync(saved, 'utf8'))
-  const cli = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), 'verify', '--layout', join(VECTORS, name, 'layout/root.layout'), '--verification-keys', ...ownerKeyFiles(name), '--link-dir', join(VECTORS, name, 'links'), '--format', 'json'], { cwd: join(VECTORS, name, 'work'), encoding: 'utf8' })
+  const cli = spawnSync(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    [
+      join(ROOT, 'src/cli/main.ts'),
+      'verify',
+      '--layout',
+      join(VECTORS, name, 'layout/root.layout'),
+      '--verification-keys',
+      ...ownerKeyFiles(name),
+      '--link-dir',
+      join(VECTORS, name, 'links'),
+      '--format',
+      'json',
+    ],
+    { cwd: join(VECTORS, name, 'work'), encoding: 'utf8' },
+  )
   const node = JSON.parse(cli.stdout)
   const comparable = (report: Record<string, unknown>) => ({ ...report, verifiedAt: undefined, timings: undefined, layout: { ...(report.layout as object), file: undefined } })
   expect(comparable(browser)).toEqual(comparable(node))

@@ -40,7 +40,18 @@ export function ensureBundle(ctx, cell) {
     ctx.log(`generating ${cellName(cell)} in ${dir}`)
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(ctx.root, 'bench/lib/make-bundle.ts'), scratch, '--steps', String(cell.steps), '--artifacts', String(cell.artifacts), '--threshold', String(cell.threshold)],
+      [
+        '--import',
+        'tsx',
+        join(ctx.root, 'bench/lib/make-bundle.ts'),
+        scratch,
+        '--steps',
+        String(cell.steps),
+        '--artifacts',
+        String(cell.artifacts),
+        '--threshold',
+        String(cell.threshold),
+      ],
       { cwd: ctx.root, stdio: ['ignore', 'ignore', 'inherit'] },
     )
     if (result.status !== 0) throw new Error(`generating ${cellName(cell)} failed`)

@@ -86,7 +86,11 @@ function treePaths(count: number): string[] {
 
 function stepRules(index: number, names: readonly string[]): Pick<Step, 'expectedMaterials' | 'expectedProducts'> {
   const self = names[index] as string
-  const tail: string[][] = [['ALLOW', '[A-Z]*'], ['ALLOW', '*.toml'], ['DISALLOW', '*']]
+  const tail: string[][] = [
+    ['ALLOW', '[A-Z]*'],
+    ['ALLOW', '*.toml'],
+    ['DISALLOW', '*'],
+  ]
   if (index === 0) {
     return { expectedMaterials: [['DISALLOW', '*']], expectedProducts: [['CREATE', 'src/*'], ...tail] }
   }
@@ -141,8 +145,7 @@ async function main(): Promise<void> {
   const names = Array.from({ length: options.steps }, (_, i) => stepName(i))
   const owner = keyFromSeed(options.seed, 0)
   const pool = Array.from({ length: Math.min(options.steps * options.threshold, 16) }, (_, i) => keyFromSeed(options.seed, i + 1))
-  const signersOf = (step: number): PrivateKey[] =>
-    Array.from({ length: options.threshold }, (_, t) => pool[(step * options.threshold + t) % pool.length] as PrivateKey)
+  const signersOf = (step: number): PrivateKey[] => Array.from({ length: options.threshold }, (_, t) => pool[(step * options.threshold + t) % pool.length] as PrivateKey)
 
   const keys = new Map<string, LayoutKey>()
   for (const key of pool) keys.set(key.publicKey.keyid, layoutKeyFromJson(exportLayoutKeyObject(key.publicKey)))
@@ -170,7 +173,11 @@ async function main(): Promise<void> {
       command: ['make', name],
       materials: artifacts.materials,
       products: artifacts.products,
-      byproducts: new Map<string, JsonValue>([['return-value', 0n], ['stderr', ''], ['stdout', '']]),
+      byproducts: new Map<string, JsonValue>([
+        ['return-value', 0n],
+        ['stderr', ''],
+        ['stdout', ''],
+      ]),
     })
     // One unsigned envelope per step: its canonical bytes are computed once and signed by each functionary.
     const unsigned = createEnvelope({ type: 'link', link }, 'metablock')

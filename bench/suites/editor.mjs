@@ -18,8 +18,20 @@ function bigLayout(steps) {
   for (let i = 0; i < steps; i++) {
     const previous = i === 0 ? undefined : `step-${i - 1}`
     const materials = previous
-      ? [['MATCH', `out-${i - 1}/*`, 'WITH', 'PRODUCTS', 'FROM', previous], ['MATCH', 'src/*', 'WITH', 'PRODUCTS', 'FROM', 'step-0'], ['ALLOW', 'Makefile'], ['ALLOW', '*.cfg'], ['DISALLOW', '*']]
-      : [['ALLOW', 'src/*'], ['ALLOW', 'Makefile'], ['ALLOW', '*.cfg'], ['ALLOW', 'README'], ['DISALLOW', '*']]
+      ? [
+          ['MATCH', `out-${i - 1}/*`, 'WITH', 'PRODUCTS', 'FROM', previous],
+          ['MATCH', 'src/*', 'WITH', 'PRODUCTS', 'FROM', 'step-0'],
+          ['ALLOW', 'Makefile'],
+          ['ALLOW', '*.cfg'],
+          ['DISALLOW', '*'],
+        ]
+      : [
+          ['ALLOW', 'src/*'],
+          ['ALLOW', 'Makefile'],
+          ['ALLOW', '*.cfg'],
+          ['ALLOW', 'README'],
+          ['DISALLOW', '*'],
+        ]
     list.push({
       _type: 'step',
       name: `step-${i}`,
@@ -27,7 +39,13 @@ function bigLayout(steps) {
       pubkeys: [],
       expected_command: ['make', `target-${i}`],
       expected_materials: materials,
-      expected_products: [['CREATE', `out-${i}/*`], ['ALLOW', 'src/*'], ['ALLOW', 'Makefile'], ['ALLOW', '*.cfg'], ['DISALLOW', '*']],
+      expected_products: [
+        ['CREATE', `out-${i}/*`],
+        ['ALLOW', 'src/*'],
+        ['ALLOW', 'Makefile'],
+        ['ALLOW', '*.cfg'],
+        ['DISALLOW', '*'],
+      ],
     })
   }
   return { signatures: [], signed: { _type: 'layout', expires: '2030-01-01T00:00:00Z', readme: '', keys: {}, steps: list, inspect: [] } }

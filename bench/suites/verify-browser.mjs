@@ -48,9 +48,13 @@ function instrument(linkPicker) {
     for (const entry of list.getEntries()) bench.longtasks.push({ start: entry.startTime, duration: entry.duration })
   }).observe({ type: 'longtask', buffered: true })
   const isLinkPicker = (event) => event.target instanceof HTMLInputElement && event.target.getAttribute('aria-label') === linkPicker
-  window.addEventListener('change', (event) => {
-    if (isLinkPicker(event)) bench.linksChosen = performance.now()
-  }, true)
+  window.addEventListener(
+    'change',
+    (event) => {
+      if (isLinkPicker(event)) bench.linksChosen = performance.now()
+    },
+    true,
+  )
   window.addEventListener('change', (event) => {
     if (isLinkPicker(event)) bench.linksHandled = performance.now()
   })
@@ -92,7 +96,9 @@ async function browserRun(page, url, dir, bundle) {
   await page.goto(url)
   await page.getByRole('tab', { name: 'Verify' }).click()
   const panel = page.getByRole('tabpanel', { name: 'Verify' })
-  const linkFiles = readdirSync(join(dir, 'links')).sort().map((name) => join(dir, 'links', name))
+  const linkFiles = readdirSync(join(dir, 'links'))
+    .sort()
+    .map((name) => join(dir, 'links', name))
   await panel.getByLabel('Layout to verify').setInputFiles(join(dir, 'root.layout'))
   await panel.getByLabel('Owner public keys').setInputFiles(join(dir, 'owner.pub'))
 

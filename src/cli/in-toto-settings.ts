@@ -61,7 +61,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, files: readon
   let timeoutSeconds: number | undefined
   if (timeout) {
     timeoutSeconds = Number(timeout.value.trim())
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`LINK_CMD_EXEC_TIMEOUT from ${timeout.from} must be a positive number of seconds, not '${timeout.value}'`)
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+      throw new UsageError(`LINK_CMD_EXEC_TIMEOUT from ${timeout.from} must be a positive number of seconds, not '${timeout.value}'`)
   }
   if (basePath && basePath.value.includes(':')) throw new UsageError(`ARTIFACT_BASE_PATH from ${basePath.from} holds a ':', which in-toto reads as a list: '${basePath.value}'`)
   return { excludePatterns: patterns?.value.split(':'), basePath: basePath?.value, timeoutSeconds }

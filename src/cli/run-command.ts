@@ -55,7 +55,11 @@ export function runStepCommand(argv: readonly string[], options: RunCommandOptio
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       if (timedOut) {
-        reject(new CommandFailure(`the command '${argv.join(' ')}' did not finish within ${options.timeoutSeconds} seconds (set IN_TOTO_LINK_CMD_EXEC_TIMEOUT or --timeout); no link was written`))
+        reject(
+          new CommandFailure(
+            `the command '${argv.join(' ')}' did not finish within ${options.timeoutSeconds} seconds (set IN_TOTO_LINK_CMD_EXEC_TIMEOUT or --timeout); no link was written`,
+          ),
+        )
         return
       }
       resolve({

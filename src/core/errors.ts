@@ -89,7 +89,11 @@ export class ValidationError extends CoreError {
   }
 
   override under(base: string): CoreError {
-    return new ValidationError(this.subject, this.issues.map((issue) => ({ ...issue, path: prefixPath(base, issue.path) })), this.file)
+    return new ValidationError(
+      this.subject,
+      this.issues.map((issue) => ({ ...issue, path: prefixPath(base, issue.path) })),
+      this.file,
+    )
   }
 }
 

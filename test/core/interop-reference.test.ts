@@ -56,8 +56,15 @@ function oneStepLayout(functionary: PrivateKey): Layout {
     steps: [
       createStep('build', {
         pubkeys: [keyid],
-        expectedMaterials: [['MATCH', 'src/*', 'WITH', 'MATERIALS', 'FROM', 'build'], ['ALLOW', 'src/*'], ['DISALLOW', '*']],
-        expectedProducts: [['CREATE', 'out/app.txt'], ['DISALLOW', '*']],
+        expectedMaterials: [
+          ['MATCH', 'src/*', 'WITH', 'MATERIALS', 'FROM', 'build'],
+          ['ALLOW', 'src/*'],
+          ['DISALLOW', '*'],
+        ],
+        expectedProducts: [
+          ['CREATE', 'out/app.txt'],
+          ['DISALLOW', '*'],
+        ],
       }),
     ],
   }
@@ -97,92 +104,108 @@ describe.runIf(referenceInstalled).each(['ed25519', 'ecdsa', 'rsa'] as const sat
     })
   }
 
-  it('signs a link and a layout that in-toto-sign --verify accepts, and only under the right key', async () => {
-    const link = await signDocument({ type: 'link', link: await recordedLink() }, [functionary])
-    const layout = await signDocument({ type: 'layout', layout: oneStepLayout(functionary) }, [owner])
-    writeFileSync(path('signed.link'), serializeEnvelope(link))
-    writeFileSync(path('signed.layout'), serializeEnvelope(layout))
+  it(
+    'signs a link and a layout that in-toto-sign --verify accepts, and only under the right key',
+    async () => {
+      const link = await signDocument({ type: 'link', link: await recordedLink() }, [functionary])
+      const layout = await signDocument({ type: 'layout', layout: oneStepLayout(functionary) }, [owner])
+      writeFileSync(path('signed.link'), serializeEnvelope(link))
+      writeFileSync(path('signed.layout'), serializeEnvelope(layout))
 
-    const cases = [
-      ['signed.link', 'functionary.pub', 0],
-      ['signed.layout', 'owner.pub', 0],
-      ['signed.layout', 'functionary.pub', 1],
-    ] as const
-    for (const [file, key, code] of cases) {
-      const args = ['-f', file, '--verify', '-k', key, '-t', type]
+      const cases = [
+        ['signed.link', 'functionary.pub', 0],
+        ['signed.layout', 'owner.pub', 0],
+        ['signed.layout', 'functionary.pub', 1],
+      ] as const
+      for (const [file, key, code] of cases) {
+        const args = ['-f', file, '--verify', '-k', key, '-t', type]
+        const result = await sign(args)
+        expect(result.code, describeRun(args, result)).toBe(code)
+      }
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'builds a one-step supply chain that in-toto-verify passes, and fails when a product changes',
+    async () => {
+      const link = await signDocument({ type: 'link', link: await recordedLink() }, [functionary])
+      const layout = await signDocument({ type: 'layout', layout: oneStepLayout(functionary) }, [owner])
+      mkdirSync(path('chain/links'), { recursive: true })
+      writeFileSync(path(`chain/links/build.${functionary.publicKey.keyid.slice(0, 8)}.link`), serializeEnvelope(link))
+      writeFileSync(path('chain/root.layout'), serializeEnvelope(layout))
+
+      const args = ['-l', 'root.layout', '-k', '../owner.pub', '-t', type, '--link-dir', 'links']
+      const passed = await run('in-toto-verify', args, path('chain'))
+      expect(passed.code, describeRun(args, passed)).toBe(0)
+
+      // The link edited to claim another product hash: its signature no longer verifies, so the
+      // reference drops it and the step misses its threshold.
+      const edited = serializeEnvelope(link).replace(/"sha256": "([0-9a-f])/, (_all, first: string) => `"sha256": "${first === '0' ? '1' : '0'}`)
+      writeFileSync(path(`chain/links/build.${functionary.publicKey.keyid.slice(0, 8)}.link`), edited)
+      const failed = await run('in-toto-verify', args, path('chain'))
+      expect(failed.code, describeRun(args, failed)).toBe(1)
+      expect(failed.stderr + failed.stdout).toMatch(/signature|threshold/i)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'exports a private key the reference signs with, and the core verifies that signature',
+    async () => {
+      const unsigned = createEnvelope({ type: 'link', link: await recordedLink() }, 'metablock')
+      writeFileSync(path('unsigned.link'), serializeEnvelope(unsigned))
+      const args = ['-f', 'unsigned.link', '-k', 'owner.key', '-t', type, '-o', 'by-reference.link']
       const result = await sign(args)
-      expect(result.code, describeRun(args, result)).toBe(code)
-    }
-  }, TIMEOUT)
+      expect(result.code, describeRun(args, result)).toBe(0)
 
-  it('builds a one-step supply chain that in-toto-verify passes, and fails when a product changes', async () => {
-    const link = await signDocument({ type: 'link', link: await recordedLink() }, [functionary])
-    const layout = await signDocument({ type: 'layout', layout: oneStepLayout(functionary) }, [owner])
-    mkdirSync(path('chain/links'), { recursive: true })
-    writeFileSync(path(`chain/links/build.${functionary.publicKey.keyid.slice(0, 8)}.link`), serializeEnvelope(link))
-    writeFileSync(path('chain/root.layout'), serializeEnvelope(layout))
-
-    const args = ['-l', 'root.layout', '-k', '../owner.pub', '-t', type, '--link-dir', 'links']
-    const passed = await run('in-toto-verify', args, path('chain'))
-    expect(passed.code, describeRun(args, passed)).toBe(0)
-
-    // The link edited to claim another product hash: its signature no longer verifies, so the
-    // reference drops it and the step misses its threshold.
-    const edited = serializeEnvelope(link).replace(/"sha256": "([0-9a-f])/, (_all, first: string) => `"sha256": "${first === '0' ? '1' : '0'}`)
-    writeFileSync(path(`chain/links/build.${functionary.publicKey.keyid.slice(0, 8)}.link`), edited)
-    const failed = await run('in-toto-verify', args, path('chain'))
-    expect(failed.code, describeRun(args, failed)).toBe(1)
-    expect(failed.stderr + failed.stdout).toMatch(/signature|threshold/i)
-  }, TIMEOUT)
-
-  it('exports a private key the reference signs with, and the core verifies that signature', async () => {
-    const unsigned = createEnvelope({ type: 'link', link: await recordedLink() }, 'metablock')
-    writeFileSync(path('unsigned.link'), serializeEnvelope(unsigned))
-    const args = ['-f', 'unsigned.link', '-k', 'owner.key', '-t', type, '-o', 'by-reference.link']
-    const result = await sign(args)
-    expect(result.code, describeRun(args, result)).toBe(0)
-
-    const signed = readEnvelope(readFileSync(path('by-reference.link')), 'by-reference.link')
-    expect(signed.signatures.map((signature) => signature.keyid)).toEqual([owner.publicKey.keyid])
-    expect(await verifyEnvelopeSignature(signed, owner.publicKey)).toBe('valid')
-    expect(await verifyEnvelopeSignature(signed, functionary.publicKey)).toBe('missing')
-    // The reference signed exactly the bytes the core would sign.
-    expect(serializeEnvelope({ ...signed, signatures: [] })).toBe(serializeEnvelope(unsigned))
-  }, TIMEOUT)
+      const signed = readEnvelope(readFileSync(path('by-reference.link')), 'by-reference.link')
+      expect(signed.signatures.map((signature) => signature.keyid)).toEqual([owner.publicKey.keyid])
+      expect(await verifyEnvelopeSignature(signed, owner.publicKey)).toBe('valid')
+      expect(await verifyEnvelopeSignature(signed, functionary.publicKey)).toBe('missing')
+      // The reference signed exactly the bytes the core would sign.
+      expect(serializeEnvelope({ ...signed, signatures: [] })).toBe(serializeEnvelope(unsigned))
+    },
+    TIMEOUT,
+  )
 })
 
 describe.runIf(referenceInstalled)('core signatures for every known-answer key and scheme', () => {
-  it('verify with securesystemslib keys.verify_signature', async () => {
-    const checks: { name: string; key: object; sig: string }[] = []
-    for (const kase of KAT_CASES) {
-      if (/-(md5|sha224)$/.test(kase.key.scheme)) continue // the core cannot sign these (WebCrypto)
-      const key = await importPrivateKey(kase.private, { keyType: katKeyType(kase), scheme: kase.key.keytype === 'rsa' ? kase.key.scheme : undefined })
-      const sig = bytesToHex(await key.sign(KAT_MESSAGE))
-      const { keyid, keytype, scheme } = kase.key
-      checks.push({ name: kase.name, key: { keyid, keytype, scheme, keyval: { public: kase.key.public } }, sig })
-    }
-    // One check that must fail, so a script that accepted everything would be caught.
-    const tampered = checks[0]!
-    checks.push({ ...tampered, name: 'tampered', sig: tampered.sig.slice(0, -2) + (tampered.sig.endsWith('00') ? '01' : '00') })
+  it(
+    'verify with securesystemslib keys.verify_signature',
+    async () => {
+      const checks: { name: string; key: object; sig: string }[] = []
+      for (const kase of KAT_CASES) {
+        if (/-(md5|sha224)$/.test(kase.key.scheme)) continue // the core cannot sign these (WebCrypto)
+        const key = await importPrivateKey(kase.private, { keyType: katKeyType(kase), scheme: kase.key.keytype === 'rsa' ? kase.key.scheme : undefined })
+        const sig = bytesToHex(await key.sign(KAT_MESSAGE))
+        const { keyid, keytype, scheme } = kase.key
+        checks.push({ name: kase.name, key: { keyid, keytype, scheme, keyval: { public: kase.key.public } }, sig })
+      }
+      // One check that must fail, so a script that accepted everything would be caught.
+      const tampered = checks[0]!
+      checks.push({ ...tampered, name: 'tampered', sig: tampered.sig.slice(0, -2) + (tampered.sig.endsWith('00') ? '01' : '00') })
 
-    const dir = mkdtempSync(join(tmpdir(), 'layout-studio-kat-'))
-    try {
-      writeFileSync(join(dir, 'checks.json'), JSON.stringify({ message_hex: bytesToHex(KAT_MESSAGE), checks }))
-      const script = [
-        'import json, sys',
-        'from securesystemslib import keys',
-        'data = json.load(open(sys.argv[1]))',
-        'message = bytes.fromhex(data["message_hex"])',
-        'print(json.dumps({c["name"]: keys.verify_signature(c["key"], {"keyid": c["key"]["keyid"], "sig": c["sig"]}, message) for c in data["checks"]}))',
-      ].join('\n')
-      const result = await run(REFERENCE_PYTHON, ['-c', script, join(dir, 'checks.json')], dir)
-      expect(result.code, describeRun(['python3 -c …'], result)).toBe(0)
-      const verdicts = JSON.parse(result.stdout) as Record<string, boolean>
-      const expected = Object.fromEntries(checks.map((check) => [check.name, check.name !== 'tampered']))
-      expect(verdicts).toEqual(expected)
-      expect(Object.keys(verdicts).length).toBeGreaterThanOrEqual(12)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, TIMEOUT)
+      const dir = mkdtempSync(join(tmpdir(), 'layout-studio-kat-'))
+      try {
+        writeFileSync(join(dir, 'checks.json'), JSON.stringify({ message_hex: bytesToHex(KAT_MESSAGE), checks }))
+        const script = [
+          'import json, sys',
+          'from securesystemslib import keys',
+          'data = json.load(open(sys.argv[1]))',
+          'message = bytes.fromhex(data["message_hex"])',
+          'print(json.dumps({c["name"]: keys.verify_signature(c["key"], {"keyid": c["key"]["keyid"], "sig": c["sig"]}, message) for c in data["checks"]}))',
+        ].join('\n')
+        const result = await run(REFERENCE_PYTHON, ['-c', script, join(dir, 'checks.json')], dir)
+        expect(result.code, describeRun(['python3 -c …'], result)).toBe(0)
+        const verdicts = JSON.parse(result.stdout) as Record<string, boolean>
+        const expected = Object.fromEntries(checks.map((check) => [check.name, check.name !== 'tampered']))
+        expect(verdicts).toEqual(expected)
+        expect(Object.keys(verdicts).length).toBeGreaterThanOrEqual(12)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+    TIMEOUT,
+  )
 })

@@ -76,7 +76,12 @@ const DOCUMENT_CASES: readonly DocumentCase[] = [
   { name: 'a duplicate key', input: metablock(LINK).replace('"name":"build"', '"name":"build","name":"other"'), path: 'signed.name', code: 'json', says: /duplicate/i },
   { name: 'a UTF-8 byte order mark', input: Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8(metablock(LINK))]), code: 'json', says: /byte order mark/ },
   { name: 'invalid UTF-8', input: Uint8Array.from([...utf8('{"signed": {"name": "'), 0xc3, 0x28, ...utf8('"}}')]), code: 'json', says: /UTF-8/ },
-  { name: 'a lone surrogate in an artifact name', input: link({ materials: {} }).replace('"materials":{}', '"materials":{"\\ud800":{"sha256":"ab"}}'), code: 'json', says: /surrogate/ },
+  {
+    name: 'a lone surrogate in an artifact name',
+    input: link({ materials: {} }).replace('"materials":{}', '"materials":{"\\ud800":{"sha256":"ab"}}'),
+    code: 'json',
+    says: /surrogate/,
+  },
   { name: 'an integer with 5000 digits', input: linkWithRaw('9'.repeat(5000)), code: 'json', says: /digits/ },
   { name: 'nesting 600 levels deep', input: linkWithRaw('['.repeat(600) + ']'.repeat(600)), code: 'json', says: /deep|nest/i },
   { name: 'a float in byproducts', input: link({ byproducts: { 'return-value': 0.5 } }), path: 'signed.byproducts.return-value', says: '0.5' },
@@ -118,10 +123,22 @@ const DOCUMENT_CASES: readonly DocumentCase[] = [
   { name: 'expires on February 30', input: layout({ expires: '2030-02-30T00:00:00Z' }), path: 'signed.expires' },
   { name: 'a non-hex pubkey', input: layout({ steps: [step({ pubkeys: ['alice'] })] }), path: 'signed.steps[0].pubkeys[0]' },
   { name: 'two steps with one name', input: layout({ steps: [step({}), step({})] }), path: 'signed.steps[1].name', says: 'build' },
-  { name: 'a keys entry whose keyid is not hex', input: layout({ keys: { alice: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: HEX64 } } } }), path: 'signed.keys.alice' },
+  {
+    name: 'a keys entry whose keyid is not hex',
+    input: layout({ keys: { alice: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: HEX64 } } } }),
+    path: 'signed.keys.alice',
+  },
   { name: 'a key without keyval', input: layout({ keys: { [KEYID]: { keytype: 'ed25519', scheme: 'ed25519' } } }), path: `signed.keys["${KEYID}"]`, says: 'keyval' },
-  { name: 'a key whose public value is a number', input: layout({ keys: { [KEYID]: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: 7 } } } }), path: `signed.keys["${KEYID}"].keyval.public` },
-  { name: 'a layout key carrying a private key', input: layout({ keys: { [HEX64]: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: HEX64, private: HEX64 } } } }), path: `signed.keys.${HEX64}.keyval.private` },
+  {
+    name: 'a key whose public value is a number',
+    input: layout({ keys: { [KEYID]: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: 7 } } } }),
+    path: `signed.keys["${KEYID}"].keyval.public`,
+  },
+  {
+    name: 'a layout key carrying a private key',
+    input: layout({ keys: { [HEX64]: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: HEX64, private: HEX64 } } } }),
+    path: `signed.keys.${HEX64}.keyval.private`,
+  },
   { name: 'a readme that is a list', input: layout({ readme: ['a'] }), path: 'signed.readme' },
   { name: 'an inspection run that is a string', input: layout({ inspect: [{ _type: 'inspection', name: 'untar', run: 'tar xf foo.tar.gz' }] }), path: 'signed.inspect[0].run' },
   { name: 'an expected_command that is an object', input: layout({ steps: [step({ expected_command: { argv: [] } })] }), path: 'signed.steps[0].expected_command' },
@@ -132,7 +149,16 @@ const DOCUMENT_CASES: readonly DocumentCase[] = [
   { name: 'a DSSE payload that is not JSON', input: dsse(b64('hello')), path: 'payload', code: 'json' },
   { name: 'a DSSE payload that is a JSON list', input: dsse(b64('[1]')), path: 'payload' },
   { name: 'a DSSE signature without sig', input: dsse(b64(JSON.stringify(LINK)), { signatures: [{ keyid: HEX64 }] }), path: 'signatures[0]' },
-  { name: 'two DSSE signatures by one keyid', input: dsse(b64(JSON.stringify(LINK)), { signatures: [{ keyid: HEX64, sig: 'AA==' }, { keyid: HEX64, sig: 'AA==' }] }), path: 'signatures[1].keyid' },
+  {
+    name: 'two DSSE signatures by one keyid',
+    input: dsse(b64(JSON.stringify(LINK)), {
+      signatures: [
+        { keyid: HEX64, sig: 'AA==' },
+        { keyid: HEX64, sig: 'AA==' },
+      ],
+    }),
+    path: 'signatures[1].keyid',
+  },
   { name: 'a float inside a DSSE link payload', input: dsse(b64(JSON.stringify({ ...LINK, byproducts: { x: 1.5 } }))), path: 'payload.byproducts.x' },
 ]
 
@@ -184,7 +210,12 @@ describe('malformed signatures, found when verifying', () => {
   const cases = [
     // An odd-length sig passes the load-time HEX schema; the reference's unhexlify raises later.
     { name: 'an odd-length hex sig', text: metablock(LAYOUT, [{ keyid: ED25519_PUBLIC.keyid, sig: 'abc' }]), code: 'signature-format', says: /odd/ },
-    { name: 'a DSSE sig that is not base64', text: dsse(b64(JSON.stringify(LAYOUT)), { signatures: [{ keyid: ED25519_PUBLIC.keyid, sig: '%%%' }] }), code: 'format', says: /base64/ },
+    {
+      name: 'a DSSE sig that is not base64',
+      text: dsse(b64(JSON.stringify(LAYOUT)), { signatures: [{ keyid: ED25519_PUBLIC.keyid, sig: '%%%' }] }),
+      code: 'format',
+      says: /base64/,
+    },
     { name: 'an ed25519 signature of 62 bytes', text: metablock(LAYOUT, [{ keyid: ED25519_PUBLIC.keyid, sig: 'ab'.repeat(62) }]), code: 'signature-format', says: /64/ },
   ] as const
 
@@ -203,10 +234,8 @@ describe('malformed signatures, found when verifying', () => {
 // Keys
 
 const KEY_FILE = 'keys/input.key'
-const fakePem = (label: string, body = 'MIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgbm90IGEga2V5MAoGCCqGSM49BAMC'): string =>
-  `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`
-const sslibJson = (fields: Record<string, Json>): string =>
-  JSON.stringify({ keytype: 'ed25519', scheme: 'ed25519', keyval: { public: ED25519_PUBLIC.public }, ...fields })
+const fakePem = (label: string, body = 'MIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgbm90IGEga2V5MAoGCCqGSM49BAMC'): string => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`
+const sslibJson = (fields: Record<string, Json>): string => JSON.stringify({ keytype: 'ed25519', scheme: 'ed25519', keyval: { public: ED25519_PUBLIC.public }, ...fields })
 
 interface KeyCase {
   readonly name: string
@@ -217,8 +246,23 @@ interface KeyCase {
 
 const KEY_CASES: readonly KeyCase[] = [
   { name: 'a bare ed25519 public key of 31 bytes', run: (file) => importPublicKey('ab'.repeat(31), { file }), code: 'key', says: /64 hex digits/ },
-  { name: 'an ed25519 JSON key of 33 bytes, used', run: (file) => verifySignature(importPublicKey(sslibJson({ keyval: { public: 'ab'.repeat(33) } }), { file }), new Uint8Array(64), utf8('x')).catch((e: CoreError) => Promise.reject(e.inFile(file))), code: 'key', says: /32/ },
-  { name: 'an ed25519 JSON key that is not hex, used', run: (file) => verifySignature(importPublicKey(sslibJson({ keyval: { public: 'zz'.repeat(32) } }), { file }), new Uint8Array(64), utf8('x')).catch((e: CoreError) => Promise.reject(e.inFile(file))), code: 'key' },
+  {
+    name: 'an ed25519 JSON key of 33 bytes, used',
+    run: (file) =>
+      verifySignature(importPublicKey(sslibJson({ keyval: { public: 'ab'.repeat(33) } }), { file }), new Uint8Array(64), utf8('x')).catch((e: CoreError) =>
+        Promise.reject(e.inFile(file)),
+      ),
+    code: 'key',
+    says: /32/,
+  },
+  {
+    name: 'an ed25519 JSON key that is not hex, used',
+    run: (file) =>
+      verifySignature(importPublicKey(sslibJson({ keyval: { public: 'zz'.repeat(32) } }), { file }), new Uint8Array(64), utf8('x')).catch((e: CoreError) =>
+        Promise.reject(e.inFile(file)),
+      ),
+    code: 'key',
+  },
   { name: 'a private PEM where a public key is expected', run: (file) => importPublicKey(ALICE_PRIVATE, { file }), code: 'key', says: /private key/ },
   { name: 'a certificate where a public key is expected', run: (file) => importPublicKey(fakePem('CERTIFICATE'), { file }), code: 'key', says: 'CERTIFICATE' },
   { name: 'garbage base64 in a PUBLIC KEY block', run: (file) => importPublicKey(fakePem('PUBLIC KEY', 'this is not base64 at all!'), { file }), code: 'key' },
@@ -226,13 +270,39 @@ const KEY_CASES: readonly KeyCase[] = [
   { name: 'a public PEM where a private key is expected', run: (file) => importPrivateKey(ALICE_PUBLIC, { file }), code: 'key', says: /public key/ },
   { name: 'a certificate where a private key is expected', run: (file) => importPrivateKey(fakePem('CERTIFICATE'), { file }), code: 'key', says: 'CERTIFICATE' },
   { name: 'garbage in a PRIVATE KEY block', run: (file) => importPrivateKey(fakePem('PRIVATE KEY', 'AAAAAAAA'), { file }), code: 'key' },
-  { name: 'a JSON private key whose public part belongs to another key', run: (file) => importPrivateKey(DANNY_PRIVATE.replace(/"public": "[0-9a-f]+"/, `"public": "${'00'.repeat(32)}"`), { file }), code: 'key', says: /is not the public key/ },
-  { name: 'a JSON private key whose keyid is not hex', run: (file) => importPrivateKey(DANNY_PRIVATE.replace(/"keyid": "[0-9a-f]+"/, '"keyid": "danny"'), { file }), code: 'key', says: 'keyid' },
+  {
+    name: 'a JSON private key whose public part belongs to another key',
+    run: (file) => importPrivateKey(DANNY_PRIVATE.replace(/"public": "[0-9a-f]+"/, `"public": "${'00'.repeat(32)}"`), { file }),
+    code: 'key',
+    says: /is not the public key/,
+  },
+  {
+    name: 'a JSON private key whose keyid is not hex',
+    run: (file) => importPrivateKey(DANNY_PRIVATE.replace(/"keyid": "[0-9a-f]+"/, '"keyid": "danny"'), { file }),
+    code: 'key',
+    says: 'keyid',
+  },
   { name: 'a JSON key of keytype dsa', run: (file) => importPublicKey(sslibJson({ keytype: 'dsa' }), { file }), code: 'key', says: 'dsa' },
-  { name: 'an ed25519 key with an RSA scheme, used', run: (file) => importPrivateKey(DANNY_PRIVATE.replace('"scheme": "ed25519"', '"scheme": "rsassa-pss-sha256"'), { file }), code: 'unsupported-algorithm' },
+  {
+    name: 'an ed25519 key with an RSA scheme, used',
+    run: (file) => importPrivateKey(DANNY_PRIVATE.replace('"scheme": "ed25519"', '"scheme": "rsassa-pss-sha256"'), { file }),
+    code: 'unsupported-algorithm',
+  },
   { name: 'a JSON key file as --key-types rsa', run: (file) => importVerifyKeyFile(sslibJson({}), 'rsa', file), code: 'key', says: /PEM/ },
-  { name: 'an RSA PEM as --key-types ed25519', run: (file) => importVerifyKeyFile(ALICE_PUBLIC, 'ed25519', file), code: 'json', says: /not a securesystemslib JSON key \(this is PEM text/ },
-  { name: 'an ed25519 JSON key as --key-types ecdsa, used', run: (file) => verifySignature({ ...importVerifyKeyFile(sslibJson({ keytype: 'ecdsa', scheme: 'ecdsa-sha2-nistp256' }), 'ecdsa', file) }, new Uint8Array(8), utf8('x')).catch((e: CoreError) => Promise.reject(e.inFile(file))), code: 'key' },
+  {
+    name: 'an RSA PEM as --key-types ed25519',
+    run: (file) => importVerifyKeyFile(ALICE_PUBLIC, 'ed25519', file),
+    code: 'json',
+    says: /not a securesystemslib JSON key \(this is PEM text/,
+  },
+  {
+    name: 'an ed25519 JSON key as --key-types ecdsa, used',
+    run: (file) =>
+      verifySignature({ ...importVerifyKeyFile(sslibJson({ keytype: 'ecdsa', scheme: 'ecdsa-sha2-nistp256' }), 'ecdsa', file) }, new Uint8Array(8), utf8('x')).catch(
+        (e: CoreError) => Promise.reject(e.inFile(file)),
+      ),
+    code: 'key',
+  },
   { name: 'an unknown --key-types', run: (file) => importVerifyKeyFile(ALICE_PUBLIC, 'dsa', file), code: 'unsupported-algorithm' },
 ]
 

@@ -5,7 +5,7 @@ import { importVerifyKeyFile } from '../../src/core/keys/import.ts'
 import type { LinkDecoder } from '../../src/core/verify/decode.ts'
 import type { VerificationReport } from '../../src/core/verify/report.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
-import { freshCopy, loadVectors, type Vector } from '../../src/cli/__tests__/vectors.ts'
+import { freshCopy, loadVectors, type Vector } from '../support/vectors.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
 import { DirectoryLinkSource } from '../../src/cli/node-fs.ts'
 

@@ -41,7 +41,15 @@ export function CommitInput({ label, value, validate, onCommit, hint, multiline,
     <div className={className ? `editor-field ${className}` : 'editor-field'}>
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea {...common} value={text} rows={3} onChange={(e) => { setText(e.target.value); setError(undefined) }} />
+        <textarea
+          {...common}
+          value={text}
+          rows={3}
+          onChange={(e) => {
+            setText(e.target.value)
+            setError(undefined)
+          }}
+        />
       ) : (
         <input
           {...rest}

@@ -82,7 +82,11 @@ function LayoutPanel({ layout, keyNames }: { layout: Layout; keyNames: ReadonlyM
                 {keyNames.get(keyid) ?? shortKeyid(keyid)}
               </button>{' '}
               <span className="editor-muted">
-                {key.keytype} · {shortKeyid(keyid)} · signs {layout.steps.filter((s) => s.pubkeys.includes(keyid)).map((s) => s.name).join(', ') || 'nothing'}
+                {key.keytype} · {shortKeyid(keyid)} · signs{' '}
+                {layout.steps
+                  .filter((s) => s.pubkeys.includes(keyid))
+                  .map((s) => s.name)
+                  .join(', ') || 'nothing'}
               </span>
             </li>
           ))}
@@ -97,7 +101,12 @@ function FunctionaryPanel({ layout, keyNames, keyid }: { layout: Layout; keyName
   return (
     <div>
       <h3>Functionary</h3>
-      <CommitInput label="Display name" value={keyNames.get(keyid) ?? ''} hint="Editor metadata: not part of the signed layout." onCommit={(name) => actions.renameFunctionary(keyid, name.trim())} />
+      <CommitInput
+        label="Display name"
+        value={keyNames.get(keyid) ?? ''}
+        hint="Editor metadata: not part of the signed layout."
+        onCommit={(name) => actions.renameFunctionary(keyid, name.trim())}
+      />
       <p className="editor-mono" title={keyid}>
         keyid {keyid}
       </p>
@@ -107,7 +116,11 @@ function FunctionaryPanel({ layout, keyNames, keyid }: { layout: Layout; keyName
         {layout.steps.length === 0 && <p className="editor-muted">No steps yet.</p>}
         {layout.steps.map((step, index) => (
           <label key={`${index}:${step.name}`} className="editor-check">
-            <input type="checkbox" checked={step.pubkeys.includes(keyid)} onChange={(e) => (e.target.checked ? actions.authorize(keyid, step.name) : actions.revoke(keyid, index))} />
+            <input
+              type="checkbox"
+              checked={step.pubkeys.includes(keyid)}
+              onChange={(e) => (e.target.checked ? actions.authorize(keyid, step.name) : actions.revoke(keyid, index))}
+            />
             {step.name}
           </label>
         ))}
@@ -126,7 +139,13 @@ function ItemPanel({ layout, keyNames, itemRef }: { layout: Layout; keyNames: Re
   return (
     <div>
       <h3>{itemRef.kind === 'step' ? 'Step' : 'Inspection'}</h3>
-      <CommitInput label="Name" value={item.name} spellCheck={false} validate={(text) => (text.trim() === '' ? 'A name is required' : undefined)} onCommit={(name) => actions.rename(itemRef, name)} />
+      <CommitInput
+        label="Name"
+        value={item.name}
+        spellCheck={false}
+        validate={(text) => (text.trim() === '' ? 'A name is required' : undefined)}
+        onCommit={(name) => actions.rename(itemRef, name)}
+      />
       {item.type === 'step' ? (
         <StepFields step={item} index={itemRef.index} layout={layout} keyNames={keyNames} />
       ) : (
@@ -180,7 +199,11 @@ function StepFields({ step, index, layout, keyNames }: { step: Step; index: numb
         {layout.keys.size === 0 && <p className="editor-muted">No functionary keys yet: “Add functionary” imports one.</p>}
         {[...layout.keys.keys()].map((keyid) => (
           <label key={keyid} className="editor-check">
-            <input type="checkbox" checked={step.pubkeys.includes(keyid)} onChange={(e) => (e.target.checked ? actions.authorize(keyid, step.name) : actions.revoke(keyid, index))} />
+            <input
+              type="checkbox"
+              checked={step.pubkeys.includes(keyid)}
+              onChange={(e) => (e.target.checked ? actions.authorize(keyid, step.name) : actions.revoke(keyid, index))}
+            />
             {keyNames.get(keyid) ?? shortKeyid(keyid)}
           </label>
         ))}

@@ -57,7 +57,9 @@ export function RuleList({ itemRef, itemName, list, rules, sources }: RuleListPr
               if (Number.isInteger(from) && from !== index) actions.moveRule(itemRef, list, from, index)
             }}
           >
-            <span className="editor-rule-grip" aria-hidden="true">⠿</span>
+            <span className="editor-rule-grip" aria-hidden="true">
+              ⠿
+            </span>
             <CommitInput
               className="editor-rule-text"
               label={`${itemName} ${singular} rule ${index + 1}`}
@@ -66,9 +68,20 @@ export function RuleList({ itemRef, itemName, list, rules, sources }: RuleListPr
               onCommit={(text) => actions.replaceRule(itemRef, list, index, ruleTextToSource(text))}
             />
             <div className="editor-rule-buttons">
-              <button type="button" aria-label={`Move ${singular} rule ${index + 1} up`} disabled={index === 0} onClick={() => actions.moveRule(itemRef, list, index, index - 1)}>↑</button>
-              <button type="button" aria-label={`Move ${singular} rule ${index + 1} down`} disabled={index === rules.length - 1} onClick={() => actions.moveRule(itemRef, list, index, index + 1)}>↓</button>
-              <button type="button" aria-label={`Remove ${singular} rule ${index + 1}`} onClick={() => actions.removeRule(itemRef, list, index)}>✕</button>
+              <button type="button" aria-label={`Move ${singular} rule ${index + 1} up`} disabled={index === 0} onClick={() => actions.moveRule(itemRef, list, index, index - 1)}>
+                ↑
+              </button>
+              <button
+                type="button"
+                aria-label={`Move ${singular} rule ${index + 1} down`}
+                disabled={index === rules.length - 1}
+                onClick={() => actions.moveRule(itemRef, list, index, index + 1)}
+              >
+                ↓
+              </button>
+              <button type="button" aria-label={`Remove ${singular} rule ${index + 1}`} onClick={() => actions.removeRule(itemRef, list, index)}>
+                ✕
+              </button>
             </div>
             <RuleForm rule={rule} sources={sources} label={`${singular} rule ${index + 1}`} onChange={(next) => actions.replaceRule(itemRef, list, index, next)} />
           </li>
@@ -103,7 +116,9 @@ function NewRule({ itemRef, list, label }: { itemRef: ItemRef; list: RuleListNam
             if (e.key === 'Enter') add()
           }}
         />
-        <button type="button" onClick={add} disabled={text.trim() === '' || problem !== undefined} aria-label={`Add ${label.toLowerCase()}`}>Add</button>
+        <button type="button" onClick={add} disabled={text.trim() === '' || problem !== undefined} aria-label={`Add ${label.toLowerCase()}`}>
+          Add
+        </button>
       </div>
       <div id={`${id}-note`} className={problem ? 'editor-field-error' : 'editor-field-hint'}>
         {problem ?? (text.trim() === '' ? 'One rule per line: TYPE pattern …' : `✓ ${formatRule(parseRuleText(text))}`)}
@@ -121,10 +136,26 @@ function RuleForm({ rule, sources, label, onChange }: { rule: RuleSource; source
     return null
   }
   const update = (patch: Partial<Record<string, string>>) => {
-    const base = { type: parsed.type, pattern: parsed.pattern, sourcePrefix: '', destinationType: 'products', destinationPrefix: '', destinationStep: sources[0] ?? '', ...(parsed.type === 'MATCH' ? parsed : {}), ...patch }
+    const base = {
+      type: parsed.type,
+      pattern: parsed.pattern,
+      sourcePrefix: '',
+      destinationType: 'products',
+      destinationPrefix: '',
+      destinationStep: sources[0] ?? '',
+      ...(parsed.type === 'MATCH' ? parsed : {}),
+      ...patch,
+    }
     const next: ArtifactRule =
       base.type === 'MATCH'
-        ? { type: 'MATCH', pattern: base.pattern, sourcePrefix: base.sourcePrefix, destinationType: base.destinationType === 'materials' ? 'materials' : 'products', destinationPrefix: base.destinationPrefix, destinationStep: base.destinationStep }
+        ? {
+            type: 'MATCH',
+            pattern: base.pattern,
+            sourcePrefix: base.sourcePrefix,
+            destinationType: base.destinationType === 'materials' ? 'materials' : 'products',
+            destinationPrefix: base.destinationPrefix,
+            destinationStep: base.destinationStep,
+          }
         : { type: base.type as Exclude<RuleType, 'MATCH'>, pattern: base.pattern }
     onChange(ruleToList(next))
   }
@@ -149,7 +180,11 @@ function RuleForm({ rule, sources, label, onChange }: { rule: RuleSource; source
           <>
             <label>
               IN (source prefix)
-              <input aria-label={`Source prefix of ${label}`} defaultValue={parsed.sourcePrefix} onBlur={(e) => e.target.value !== parsed.sourcePrefix && update({ sourcePrefix: e.target.value })} />
+              <input
+                aria-label={`Source prefix of ${label}`}
+                defaultValue={parsed.sourcePrefix}
+                onBlur={(e) => e.target.value !== parsed.sourcePrefix && update({ sourcePrefix: e.target.value })}
+              />
             </label>
             <label>
               WITH
@@ -160,7 +195,11 @@ function RuleForm({ rule, sources, label, onChange }: { rule: RuleSource; source
             </label>
             <label>
               IN (destination prefix)
-              <input aria-label={`Destination prefix of ${label}`} defaultValue={parsed.destinationPrefix} onBlur={(e) => e.target.value !== parsed.destinationPrefix && update({ destinationPrefix: e.target.value })} />
+              <input
+                aria-label={`Destination prefix of ${label}`}
+                defaultValue={parsed.destinationPrefix}
+                onBlur={(e) => e.target.value !== parsed.destinationPrefix && update({ destinationPrefix: e.target.value })}
+              />
             </label>
             <label>
               FROM

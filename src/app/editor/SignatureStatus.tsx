@@ -56,7 +56,9 @@ export function SignatureStatus() {
         </span>
       ))}
       <span className="editor-muted"> Any edit invalidates these signatures.</span>
-      <button type="button" onClick={() => input.current?.click()}>Check with public key</button>
+      <button type="button" onClick={() => input.current?.click()}>
+        Check with public key
+      </button>
       <input
         ref={input}
         type="file"

@@ -33,8 +33,12 @@ export function Toolbar() {
   return (
     <div className="editor-toolbar" role="toolbar" aria-label="Layout editor">
       <div className="editor-toolbar-group">
-        <button type="button" onClick={actions.newLayout}>New layout</button>
-        <button type="button" onClick={() => openInput.current?.click()}>Open layout</button>
+        <button type="button" onClick={actions.newLayout}>
+          New layout
+        </button>
+        <button type="button" onClick={() => openInput.current?.click()}>
+          Open layout
+        </button>
         <input
           ref={openInput}
           type="file"
@@ -48,9 +52,13 @@ export function Toolbar() {
             if (file) void actions.openFile(file)
           }}
         />
-        <button type="button" onClick={exportLayout}>Export layout</button>
+        <button type="button" onClick={exportLayout}>
+          Export layout
+        </button>
         <div className="editor-templates">
-          <button type="button" aria-expanded={showTemplates} onClick={() => setShowTemplates((v) => !v)}>Templates</button>
+          <button type="button" aria-expanded={showTemplates} onClick={() => setShowTemplates((v) => !v)}>
+            Templates
+          </button>
           {showTemplates && (
             <ul className="editor-templates-menu" aria-label="Templates">
               {TEMPLATES.map((template) => (
@@ -72,9 +80,15 @@ export function Toolbar() {
         </div>
       </div>
       <div className="editor-toolbar-group">
-        <button type="button" onClick={actions.addStep}>Add step</button>
-        <button type="button" onClick={actions.addInspection}>Add inspection</button>
-        <button type="button" onClick={() => keyInput.current?.click()}>Add functionary</button>
+        <button type="button" onClick={actions.addStep}>
+          Add step
+        </button>
+        <button type="button" onClick={actions.addInspection}>
+          Add inspection
+        </button>
+        <button type="button" onClick={() => keyInput.current?.click()}>
+          Add functionary
+        </button>
         <input
           ref={keyInput}
           type="file"
@@ -92,9 +106,15 @@ export function Toolbar() {
         />
       </div>
       <div className="editor-toolbar-group">
-        <button type="button" onClick={actions.undo} disabled={!canUndo} title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}>Undo</button>
-        <button type="button" onClick={actions.redo} disabled={!canRedo} title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'}>Redo</button>
-        <button type="button" onClick={() => useDocumentStore.getState().setPositions(new Map())} title="Arrange the graph left to right by artifact flow">Auto layout</button>
+        <button type="button" onClick={actions.undo} disabled={!canUndo} title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}>
+          Undo
+        </button>
+        <button type="button" onClick={actions.redo} disabled={!canRedo} title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'}>
+          Redo
+        </button>
+        <button type="button" onClick={() => useDocumentStore.getState().setPositions(new Map())} title="Arrange the graph left to right by artifact flow">
+          Auto layout
+        </button>
       </div>
       <div className="editor-toolbar-group editor-views" role="tablist" aria-label="Side panel">
         {VIEWS.map(({ id, label }) => (

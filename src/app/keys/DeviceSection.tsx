@@ -43,8 +43,8 @@ export function DeviceSection() {
     <section className="keys-section" aria-labelledby={`${ids}-heading`}>
       <h3 id={`${ids}-heading`}>On this device</h3>
       <p className="keys-hint">
-        Private keys are kept in memory only and are gone when the page closes, unless you remember them here: they are then stored in this browser,
-        encrypted under your passphrase (PBKDF2-SHA-256, 600,000 iterations, AES-GCM). Nothing is ever sent over the network.
+        Private keys are kept in memory only and are gone when the page closes, unless you remember them here: they are then stored in this browser, encrypted under your passphrase
+        (PBKDF2-SHA-256, 600,000 iterations, AES-GCM). Nothing is ever sent over the network.
       </p>
       <form className="keys-row" onSubmit={remember} aria-label="Remember keys on this device">
         <label>
@@ -67,7 +67,11 @@ export function DeviceSection() {
           </button>
         )}
       </form>
-      {locked > 0 && <p className="keys-hint">{locked} remembered private key{locked === 1 ? ' is' : 's are'} locked: enter the passphrase to use {locked === 1 ? 'it' : 'them'}.</p>}
+      {locked > 0 && (
+        <p className="keys-hint">
+          {locked} remembered private key{locked === 1 ? ' is' : 's are'} locked: enter the passphrase to use {locked === 1 ? 'it' : 'them'}.
+        </p>
+      )}
       <div className="keys-row">
         {confirmForget ? (
           <>

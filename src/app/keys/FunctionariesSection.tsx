@@ -20,7 +20,14 @@ export function FunctionariesSection() {
       ) : (
         <ul className="keys-functionaries">
           {[...layout.keys].map(([keyid, key]) => (
-            <Functionary key={keyid} keyid={keyid} keytype={key.keytype} name={nameOf(keyid)} steps={stepsSignableBy(layout, keyid)} candidates={keys.filter((entry) => entry.id !== keyid)} />
+            <Functionary
+              key={keyid}
+              keyid={keyid}
+              keytype={key.keytype}
+              name={nameOf(keyid)}
+              steps={stepsSignableBy(layout, keyid)}
+              candidates={keys.filter((entry) => entry.id !== keyid)}
+            />
           ))}
         </ul>
       )}

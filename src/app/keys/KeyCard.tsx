@@ -43,7 +43,9 @@ export function KeyCard({ entry }: { entry: KeyEntry }) {
         <dd>{publicKey.scheme}</dd>
         <dt>Keyid</dt>
         <dd>
-          <code className="keys-keyid" aria-label="Keyid">{publicKey.keyid}</code>
+          <code className="keys-keyid" aria-label="Keyid">
+            {publicKey.keyid}
+          </code>
         </dd>
         <dt>Link files</dt>
         <dd>
@@ -78,7 +80,15 @@ export function KeyCard({ entry }: { entry: KeyEntry }) {
             Add as functionary
           </button>
         )}
-        <button type="button" onClick={() => void keyringStore.getState().remove(entry.id).catch((caught: unknown) => setError(errorText(caught)))}>
+        <button
+          type="button"
+          onClick={() =>
+            void keyringStore
+              .getState()
+              .remove(entry.id)
+              .catch((caught: unknown) => setError(errorText(caught)))
+          }
+        >
           Remove key
         </button>
       </div>

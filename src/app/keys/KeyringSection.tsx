@@ -132,10 +132,14 @@ export function KeyringSection() {
           </label>
           <label>
             Import key file
-            <input type="file" multiple onChange={(event) => {
-              importFiles([...(event.target.files ?? [])])
-              event.target.value = ''
-            }} />
+            <input
+              type="file"
+              multiple
+              onChange={(event) => {
+                importFiles([...(event.target.files ?? [])])
+                event.target.value = ''
+              }}
+            />
           </label>
           <label>
             Paste a key
@@ -162,11 +166,14 @@ export function KeyringSection() {
           <button type="submit" disabled={busy !== undefined || password === ''}>
             Decrypt and import
           </button>
-          <button type="button" onClick={() => {
-            setPending(undefined)
-            setPassword('')
-            setNotice(undefined)
-          }}>
+          <button
+            type="button"
+            onClick={() => {
+              setPending(undefined)
+              setPassword('')
+              setNotice(undefined)
+            }}
+          >
             Cancel
           </button>
         </form>

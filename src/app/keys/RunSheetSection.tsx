@@ -18,13 +18,16 @@ export function RunSheetSection() {
       ) : (
         <>
           <p className="keys-hint">
-            Key files are named as the Keys panel exports them (<code>NAME.pem</code>; <code>NAME</code> for securesystemslib JSON). <code>-P</code> asks for the
-            key's password; press Enter for an unencrypted key.
+            Key files are named as the Keys panel exports them (<code>NAME.pem</code>; <code>NAME</code> for securesystemslib JSON). <code>-P</code> asks for the key's password;
+            press Enter for an unencrypted key.
           </p>
           {sheets.map((sheet) => (
             <article key={sheet.keyid} className="keys-sheet" aria-label={`Run sheet for ${sheet.name}`}>
               <h4>
-                {sheet.name} <span className="keys-muted">({sheet.keytype}, {sheet.keyid.slice(0, 8)})</span>
+                {sheet.name}{' '}
+                <span className="keys-muted">
+                  ({sheet.keytype}, {sheet.keyid.slice(0, 8)})
+                </span>
               </h4>
               {sheet.steps.length === 0 && <p className="keys-hint">No step authorizes this key.</p>}
               {sheet.steps.map((step) => (

@@ -64,7 +64,10 @@ export function SignSection() {
       })
       useDocumentStore.getState().setEnvelope(signed)
       const names = signers.map((key) => key.label).join(', ')
-      setStage({ kind: 'done', text: `${appending ? 'Added signatures by' : 'Signed by'} ${names} (${signed.format === 'dsse' ? 'DSSE' : 'metablock'}). The layout now has ${signed.signatures.length} signature${signed.signatures.length === 1 ? '' : 's'}.` })
+      setStage({
+        kind: 'done',
+        text: `${appending ? 'Added signatures by' : 'Signed by'} ${names} (${signed.format === 'dsse' ? 'DSSE' : 'metablock'}). The layout now has ${signed.signatures.length} signature${signed.signatures.length === 1 ? '' : 's'}.`,
+      })
     } catch (error) {
       setStage({ kind: 'error', text: errorText(error) })
     }
@@ -87,7 +90,12 @@ export function SignSection() {
         {keys.length === 0 && <p className="keys-hint">Generate or import a private key first.</p>}
         {keys.map((key) => (
           <label key={key.id}>
-            <input type="checkbox" disabled={key.privateKey === undefined} checked={chosen.has(key.id) && key.privateKey !== undefined} onChange={(event) => toggle(key.id, event.target.checked)} />
+            <input
+              type="checkbox"
+              disabled={key.privateKey === undefined}
+              checked={chosen.has(key.id) && key.privateKey !== undefined}
+              onChange={(event) => toggle(key.id, event.target.checked)}
+            />
             Sign with {key.label} ({key.publicKey.keytype}, {key.id.slice(0, 8)}){key.privateKey ? '' : key.locked ? ' — locked' : ' — public key only'}
           </label>
         ))}

@@ -134,9 +134,7 @@ export function createKeyringStore(storage: KeyStorage): KeyringStore {
           if (entry.locked) continue
           const previous = storedIds.get(entry.id)
           const unchanged = previous !== undefined && previous.label === entry.label && (previous.sealed !== undefined) === (entry.privateKey !== undefined)
-          const record: StoredKey = unchanged
-              ? previous
-              : await sealKey(entry.label, entry.publicKey, entry.privateKey, passphrase)
+          const record: StoredKey = unchanged ? previous : await sealKey(entry.label, entry.publicKey, entry.privateKey, passphrase)
           if (record !== previous) await storage.put(record)
           count++
         }

@@ -34,9 +34,24 @@ describe('run sheet', () => {
 
   it('records literal paths, or the whole directory once a rule uses a pattern', () => {
     expect(recordPaths([])).toEqual([])
-    expect(recordPaths([['CREATE', 'foo.py'], ['DISALLOW', '*']])).toEqual(['foo.py'])
-    expect(recordPaths([['MATCH', 'foo.py', 'IN', 'src/', 'WITH', 'PRODUCTS', 'FROM', 'a'], ['ALLOW', 'foo.py']])).toEqual(['src/foo.py', 'foo.py'])
-    expect(recordPaths([['CREATE', 'foo.py'], ['ALLOW', '*.pyc']])).toEqual(['.'])
+    expect(
+      recordPaths([
+        ['CREATE', 'foo.py'],
+        ['DISALLOW', '*'],
+      ]),
+    ).toEqual(['foo.py'])
+    expect(
+      recordPaths([
+        ['MATCH', 'foo.py', 'IN', 'src/', 'WITH', 'PRODUCTS', 'FROM', 'a'],
+        ['ALLOW', 'foo.py'],
+      ]),
+    ).toEqual(['src/foo.py', 'foo.py'])
+    expect(
+      recordPaths([
+        ['CREATE', 'foo.py'],
+        ['ALLOW', '*.pyc'],
+      ]),
+    ).toEqual(['.'])
     expect(recordPaths([['NOT', 'a', 'rule']])).toEqual(['.'])
   })
 

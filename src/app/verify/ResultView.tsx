@@ -58,8 +58,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
         <p className="verify-sentence">{head.sentence}</p>
         {report.failure && (
           <p className="verify-hint">
-            Stage: {report.failure.stage} ({report.failure.errorType})
-            {report.failure.file && <> · file {report.failure.file}</>}
+            Stage: {report.failure.stage} ({report.failure.errorType}){report.failure.file && <> · file {report.failure.file}</>}
             {report.failure.path && (
               <>
                 {' '}

@@ -18,7 +18,12 @@ const STATUS_TEXT: Record<TriageStatus, string> = {
 const KIND_TEXT = { link: 'metablock link', 'dsse-link': 'DSSE link', statement: 'attestation', layout: 'layout', key: 'key', unknown: 'unknown' } as const
 
 export function TriageList({ analysis, analyzing }: { analysis: BundleAnalysis | undefined; analyzing: boolean }) {
-  if (!analysis) return analyzing ? <p className="verify-hint" role="status">Reading the files…</p> : null
+  if (!analysis)
+    return analyzing ? (
+      <p className="verify-hint" role="status">
+        Reading the files…
+      </p>
+    ) : null
   const problems = analysis.triage.entries.filter((entry) => entry.status !== 'matched' && entry.status !== 'sublayout')
   return (
     <section className="verify-triage verify-noprint" aria-labelledby="verify-triage-title">

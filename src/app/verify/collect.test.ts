@@ -45,11 +45,8 @@ describe('collecting dropped folders', () => {
 
   it('strips the picked folder from directory-picker paths', () => {
     const picked = (relative: string) => Object.defineProperty(new File(['x'], relative.split('/').pop() as string), 'webkitRelativePath', { value: relative })
-    expect(filesFromInput([picked('links/a.link'), picked('links/build.99c9631e/t.link'), picked('build.99c9631e/t.link'), new File(['x'], 'plain.link')]).map((file) => file.path)).toEqual([
-      'a.link',
-      'build.99c9631e/t.link',
-      'build.99c9631e/t.link',
-      'plain.link',
-    ])
+    expect(
+      filesFromInput([picked('links/a.link'), picked('links/build.99c9631e/t.link'), picked('build.99c9631e/t.link'), new File(['x'], 'plain.link')]).map((file) => file.path),
+    ).toEqual(['a.link', 'build.99c9631e/t.link', 'build.99c9631e/t.link', 'plain.link'])
   })
 })

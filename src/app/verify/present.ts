@@ -21,14 +21,25 @@ export function headline(report: ReportSummary): Headline {
   if (report.verdict === 'incomplete') {
     const names = notRunInspections(report).map((inspection) => `'${inspection.name}'`)
     const list = names.length === 1 ? `inspection ${names[0]}` : `inspections ${names.join(', ')}`
-    return { tone: 'incomplete', title: 'Not fully verified', sentence: `Rules and signatures pass; ${list} not run. Run ${names.length === 1 ? 'it' : 'them'} with the command line before trusting the product.` }
+    return {
+      tone: 'incomplete',
+      title: 'Not fully verified',
+      sentence: `Rules and signatures pass; ${list} not run. Run ${names.length === 1 ? 'it' : 'them'} with the command line before trusting the product.`,
+    }
   }
-  return { tone: 'pass', title: 'Verification passed', sentence: 'Every signature, threshold, artifact rule and inspection passed: the product may be trusted as the layout defines.' }
+  return {
+    tone: 'pass',
+    title: 'Verification passed',
+    sentence: 'Every signature, threshold, artifact rule and inspection passed: the product may be trusted as the layout defines.',
+  }
 }
 
 /** Inspections not run, at every level (sublayouts run their own inspections). */
 export function notRunInspections(report: ReportSummary): InspectionSummary[] {
-  return [...report.inspections.filter((inspection) => inspection.status === 'not-run'), ...report.steps.flatMap((step) => (step.sublayout ? notRunInspections(step.sublayout) : []))]
+  return [
+    ...report.inspections.filter((inspection) => inspection.status === 'not-run'),
+    ...report.steps.flatMap((step) => (step.sublayout ? notRunInspections(step.sublayout) : [])),
+  ]
 }
 
 /** "2 of 3 valid links": valid signers out of the threshold (extra valid links noted). */

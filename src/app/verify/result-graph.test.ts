@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { VECTORS } from '../../cli/__tests__/vectors.ts'
+import { VECTORS } from '../../../test/support/vectors.ts'
 import { deriveGraph } from '../../core/editor/graph.ts'
 import { JsonFloat } from '../../core/json/value.ts'
 import { clonesExactly, prepareResultGraph, readLayoutEnvelope } from './result-graph.ts'
@@ -30,7 +30,11 @@ describe('the result graph, prepared in the worker', () => {
     if (!graph || !layout) throw new Error('the vector has a readable layout')
     expect(graph.layout).toEqual(layout)
     expect(structuredClone(graph.layout)).toEqual(layout)
-    expect([...graph.positions.keys()].sort()).toEqual(deriveGraph(layout).nodes.map((node) => node.id).sort())
+    expect([...graph.positions.keys()].sort()).toEqual(
+      deriveGraph(layout)
+        .nodes.map((node) => node.id)
+        .sort(),
+    )
   })
 
   it('has nothing to draw for a file that is not a readable layout', async () => {

@@ -14,7 +14,9 @@ async function verified(name: string) {
 /** The report with every rule trace removed by hand, at every level. */
 function withoutTraces(report: VerificationReport): unknown {
   return JSON.parse(
-    JSON.stringify(report, (key, value: unknown) => (key === 'materials' || key === 'products') && value !== null && typeof value === 'object' && 'rules' in value ? undefined : value),
+    JSON.stringify(report, (key, value: unknown) =>
+      (key === 'materials' || key === 'products') && value !== null && typeof value === 'object' && 'rules' in value ? undefined : value,
+    ),
   )
 }
 
@@ -55,7 +57,11 @@ describe('the rule trace of one item, on request', () => {
     if (!inspection) throw new Error('the vector has an inspection')
     const trace = itemTrace(report, usedLinks, inspection.name)
     expect(trace.products ?? trace.materials).toBeDefined()
-    expect(Object.values(trace.matches).flat().some((pair) => !pair.matched)).toBe(true)
+    expect(
+      Object.values(trace.matches)
+        .flat()
+        .some((pair) => !pair.matched),
+    ).toBe(true)
     expect(itemTrace(report, usedLinks, 'no such step')).toEqual({ materials: undefined, products: undefined, matches: {} })
   })
 })

@@ -88,7 +88,10 @@ function buildInputs(state: VerifyState): WorkerInputs | string {
     links: toWorker(state.files.links),
     products: toWorker(state.files.products),
     parameters: parameters.length > 0 ? parameters : undefined,
-    notRunHint: `to run it, use the command line in the directory holding the product files: ${cliCommand(layout?.path ?? 'root.layout', state.files.ownerKeys.map((file) => file.path))}`,
+    notRunHint: `to run it, use the command line in the directory holding the product files: ${cliCommand(
+      layout?.path ?? 'root.layout',
+      state.files.ownerKeys.map((file) => file.path),
+    )}`,
   }
 }
 

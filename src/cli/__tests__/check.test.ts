@@ -16,8 +16,27 @@ beforeEach(() => {
 afterEach(() => work.dispose())
 
 const goodSteps = () => [
-  { name: 'write', pubkeys: [owner.publicKey.keyid], products: [['CREATE', 'foo.py'], ['DISALLOW', '*']], materials: [['DISALLOW', '*']] },
-  { name: 'package', pubkeys: [owner.publicKey.keyid], materials: [['MATCH', 'foo.py', 'WITH', 'PRODUCTS', 'FROM', 'write'], ['DISALLOW', '*']], products: [['CREATE', 'foo.tar.gz'], ['DISALLOW', '*']] },
+  {
+    name: 'write',
+    pubkeys: [owner.publicKey.keyid],
+    products: [
+      ['CREATE', 'foo.py'],
+      ['DISALLOW', '*'],
+    ],
+    materials: [['DISALLOW', '*']],
+  },
+  {
+    name: 'package',
+    pubkeys: [owner.publicKey.keyid],
+    materials: [
+      ['MATCH', 'foo.py', 'WITH', 'PRODUCTS', 'FROM', 'write'],
+      ['DISALLOW', '*'],
+    ],
+    products: [
+      ['CREATE', 'foo.tar.gz'],
+      ['DISALLOW', '*'],
+    ],
+  },
 ]
 
 describe('layout-studio check', () => {

@@ -16,7 +16,7 @@ import { readLinkEnvelope } from '../../core/verify/decode.ts'
 import { DecodePool } from '../decode-pool.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
 import { DirectoryLinkSource } from '../node-fs.ts'
-import { freshCopy, loadVectors } from './vectors.ts'
+import { freshCopy, loadVectors } from '../../../test/support/vectors.ts'
 
 const vectors = loadVectors()
 // minParallelBytes 0: use the workers even for the vectors' small files.
@@ -30,7 +30,12 @@ function snapshot(value: unknown): unknown {
   if (typeof value === 'bigint') return { bigint: value.toString() }
   if (value instanceof Uint8Array) return { bytes: [...value] }
   if (value instanceof JsonFloat) return { float: value.lexeme }
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, snapshot(v)]))
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, snapshot(v)]),
+    )
   return value
 }
 
@@ -157,7 +162,7 @@ describe('DecodePool on links that share artifact maps', () => {
     return { ...report, timings: {} }
   }
 
-  it('gives the sequential decoder\'s reports, on the chain and on tampered copies', async () => {
+  it("gives the sequential decoder's reports, on the chain and on tampered copies", async () => {
     expect(made.status, made.stderr).toBe(0)
     expect(linkNames).toHaveLength(12)
     const passing = await verifyWith(pool, join(bundle, 'links'))
@@ -172,7 +177,7 @@ describe('DecodePool on links that share artifact maps', () => {
     }
   }, 60_000)
 
-  it('reads the maps a step\'s links share once, and hands them back as the same maps', async () => {
+  it("reads the maps a step's links share once, and hands them back as the same maps", async () => {
     const requests = linkNames.map((path) => ({ path, group: Number(path.slice(1, 4)) }))
     // One thread: with two, an idle thread may take a file of the other's step (decode-schedule.ts).
     const single = new DecodePool({ threads: 1, minParallelBytes: 0 })

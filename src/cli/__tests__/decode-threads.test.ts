@@ -12,7 +12,10 @@ import { defaultThreadCount, linkBytesIn, MIN_PARALLEL_BYTES, startThreadsFor, t
 const root = mkdtempSync(join(tmpdir(), 'decode-threads-'))
 const big = join(root, 'big')
 const small = join(root, 'small')
-for (const [dir, size] of [[big, MIN_PARALLEL_BYTES], [small, 1000]] as const) {
+for (const [dir, size] of [
+  [big, MIN_PARALLEL_BYTES],
+  [small, 1000],
+] as const) {
   mkdirSync(dir)
   writeFileSync(join(dir, 'build.aaaaaaaa.link'), Buffer.alloc(size, 0x20))
   writeFileSync(join(dir, 'notes.txt'), Buffer.alloc(size, 0x20))
@@ -33,7 +36,7 @@ describe('startThreadsFor', () => {
     expect(linkBytesIn(small)).toBe(1000)
   })
 
-  it('starts the pool\'s threads for a verify of a big link directory', async () => {
+  it("starts the pool's threads for a verify of a big link directory", async () => {
     startThreadsFor(['verify', '--layout', 'x.layout', '--link-dir', big])
     expect(await takeAll()).toBe(defaultThreadCount())
     startThreadsFor(['verify', `--link-dir=${big}`])

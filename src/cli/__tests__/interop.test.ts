@@ -21,13 +21,27 @@ const PACKAGE = ['tar', 'czf', 'foo.tar.gz', 'foo.py']
 function chainLayout(writer: PublicKey, packager: PublicKey, keys: readonly PublicKey[]): Record<string, unknown> {
   return layoutDocument(keys, [
     // `write` may read anything in the directory (the keys, the layout).
-    { name: 'write', pubkeys: [writer.keyid], materials: [['ALLOW', '*']], products: [['CREATE', 'foo.py'], ['DISALLOW', '*']] },
+    {
+      name: 'write',
+      pubkeys: [writer.keyid],
+      materials: [['ALLOW', '*']],
+      products: [
+        ['CREATE', 'foo.py'],
+        ['DISALLOW', '*'],
+      ],
+    },
     {
       name: 'package',
       pubkeys: [packager.keyid],
       command: PACKAGE,
-      materials: [['MATCH', 'foo.py', 'WITH', 'PRODUCTS', 'FROM', 'write'], ['DISALLOW', '*']],
-      products: [['CREATE', 'foo.tar.gz'], ['DISALLOW', '*']],
+      materials: [
+        ['MATCH', 'foo.py', 'WITH', 'PRODUCTS', 'FROM', 'write'],
+        ['DISALLOW', '*'],
+      ],
+      products: [
+        ['CREATE', 'foo.tar.gz'],
+        ['DISALLOW', '*'],
+      ],
     },
   ])
 }
@@ -45,7 +59,8 @@ const ok = async (pending: Promise<{ code: number; stdout: string; stderr: strin
 }
 
 /** Loads a private key as in-toto-sign/in-toto-run -t TYPE do; prints its keyid. */
-const LOAD_KEY = 'import sys\nfrom securesystemslib import interface\nkey = interface.import_privatekey_from_file(sys.argv[1], key_type=sys.argv[2], password=sys.argv[3] or None)\nprint(key["keyid"])'
+const LOAD_KEY =
+  'import sys\nfrom securesystemslib import interface\nkey = interface.import_privatekey_from_file(sys.argv[1], key_type=sys.argv[2], password=sys.argv[3] or None)\nprint(key["keyid"])'
 
 describe.skipIf(!available)('interop with in-toto 1.3.1', () => {
   it('keygen writes key files that in-toto 1.3.1 loads with -t TYPE (PEM for rsa, securesystemslib JSON for ed25519/ecdsa), with the same keyid', async () => {

@@ -28,7 +28,7 @@ async function verdicts(publicKey: Uint8Array, cases: readonly (readonly [Uint8A
   return Promise.all(cases.map(([signature, message]) => verify(signature, message)))
 }
 
-describe('the CLI\'s native Ed25519 check', () => {
+describe("the CLI's native Ed25519 check", () => {
   afterEach(() => useNativeEd25519(undefined))
 
   it('is registered by installNodeCrypto', () => {
@@ -43,7 +43,11 @@ describe('the CLI\'s native Ed25519 check', () => {
     const other = ed.getPublicKey(ed.utils.randomSecretKey())
     const message = new TextEncoder().encode('{"_type":"link","name":"build"}'.repeat(50))
     const signature = ed.sign(message, secret)
-    const cases: (readonly [Uint8Array, Uint8Array])[] = [[signature, message], [withSPlusL(signature), message], [signature.subarray(0, 63), message]]
+    const cases: (readonly [Uint8Array, Uint8Array])[] = [
+      [signature, message],
+      [withSPlusL(signature), message],
+      [signature.subarray(0, 63), message],
+    ]
     const smallOrderR = new Uint8Array(signature)
     smallOrderR.fill(0, 0, 32)
     smallOrderR[0] = 1

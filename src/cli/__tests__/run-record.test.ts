@@ -37,12 +37,32 @@ async function readLink(file: string, key: PrivateKey): Promise<{ link: Link; pl
   expect(await verifyEnvelopeSignature(envelope, key.publicKey)).toBe('valid')
   if (envelope.content.type !== 'link') throw new Error('not a link')
   const link = envelope.content.link
-  return { link, format: envelope.format, plain: { command: toPlain(link.command as never), byproducts: toPlain(link.byproducts), environment: toPlain(link.environment) } as Record<string, unknown> }
+  return {
+    link,
+    format: envelope.format,
+    plain: { command: toPlain(link.command as never), byproducts: toPlain(link.byproducts), environment: toPlain(link.environment) } as Record<string, unknown>,
+  }
 }
 
 describe('layout-studio run', () => {
   it('records materials, runs the command, records products and byproducts, and signs the link', async () => {
-    const result = await cli('run', '-n', 'build', '-k', 'alice', '-m', 'src', '-p', 'src', 'out.txt', '-s', '--', 'sh', '-c', 'cat src/a.txt > out.txt; echo made; echo warn >&2; exit 3')
+    const result = await cli(
+      'run',
+      '-n',
+      'build',
+      '-k',
+      'alice',
+      '-m',
+      'src',
+      '-p',
+      'src',
+      'out.txt',
+      '-s',
+      '--',
+      'sh',
+      '-c',
+      'cat src/a.txt > out.txt; echo made; echo warn >&2; exit 3',
+    )
     expect(result.code, result.stderr).toBe(0)
     const file = `build.${prefix(alice)}.link`
     expect(result.stderr).toContain(`wrote ${file}`)

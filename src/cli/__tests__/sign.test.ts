@@ -18,14 +18,33 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   work = tempWorkdir('sign')
-  for (const [name, key] of [['owner', owner], ['second', second], ['stranger', stranger]] as const) {
+  for (const [name, key] of [
+    ['owner', owner],
+    ['second', second],
+    ['stranger', stranger],
+  ] as const) {
     writeFileSync(name, await exportPrivateKeyPkcs8Pem(key))
     writeFileSync(`${name}.pub`, exportPublicKeyPem(key.publicKey))
   }
   writeFileSync('enc', await exportPrivateKeyPkcs8Pem(owner, 'pw', { iterations: 1000 }))
-  const layout = layoutDocument([owner.publicKey], [{ name: 'build', pubkeys: [owner.publicKey.keyid], products: [['CREATE', 'out'], ['DISALLOW', '*']] }])
+  const layout = layoutDocument(
+    [owner.publicKey],
+    [
+      {
+        name: 'build',
+        pubkeys: [owner.publicKey.keyid],
+        products: [
+          ['CREATE', 'out'],
+          ['DISALLOW', '*'],
+        ],
+      },
+    ],
+  )
   writeFileSync('draft.layout', JSON.stringify(layout))
-  writeFileSync('step.link', JSON.stringify({ signed: { _type: 'link', name: 'build', materials: {}, products: {}, byproducts: {}, command: [], environment: {} }, signatures: [] }))
+  writeFileSync(
+    'step.link',
+    JSON.stringify({ signed: { _type: 'link', name: 'build', materials: {}, products: {}, byproducts: {}, command: [], environment: {} }, signatures: [] }),
+  )
 })
 afterEach(() => work.dispose())
 

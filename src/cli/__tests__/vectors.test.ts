@@ -9,7 +9,7 @@ import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
 import { DirectoryLinkSource } from '../node-fs.ts'
-import { freshCopy, loadVectors } from './vectors.ts'
+import { freshCopy, loadVectors } from '../../../test/support/vectors.ts'
 
 const vectors = loadVectors()
 
@@ -27,9 +27,8 @@ describe('reference vectors', () => {
           return importVerifyKeyFile(readFileSync(file, 'utf8'), vector.keyTypes[index] ?? 'rsa', file)
         })
         const layoutPath = join(copy.root, 'layout', 'root.layout')
-        const parameters = vector.expected.runner === 'api' && vector.expected.substitution_parameters
-          ? new Map(Object.entries(vector.expected.substitution_parameters))
-          : undefined
+        const parameters =
+          vector.expected.runner === 'api' && vector.expected.substitution_parameters ? new Map(Object.entries(vector.expected.substitution_parameters)) : undefined
         const report = await verifyLayoutFile(readFileSync(layoutPath), 'root.layout', {
           layoutKeys: keys,
           links: new DirectoryLinkSource(join(copy.root, 'links')),

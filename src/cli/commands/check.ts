@@ -73,11 +73,13 @@ export function checkLayoutBytes(bytes: Uint8Array, file: string): CheckFinding[
     path,
     message: 'unknown member: the reference drops it, so it is not covered by the signature',
   }))
-  const lint = lintLayout(content.layout).map((finding: LintFinding): CheckFinding => ({
-    severity: finding.severity,
-    code: finding.code,
-    path: filePath(loaded, finding.path),
-    message: finding.message,
-  }))
+  const lint = lintLayout(content.layout).map(
+    (finding: LintFinding): CheckFinding => ({
+      severity: finding.severity,
+      code: finding.code,
+      path: filePath(loaded, finding.path),
+      message: finding.message,
+    }),
+  )
   return [...lint, ...ignored]
 }

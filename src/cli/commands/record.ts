@@ -60,13 +60,17 @@ async function stop(flags: StopFlags): Promise<number> {
   const keyid = recorder.key.publicKey.keyid
   const unfinished = unfinishedLinkFileName(flags.stepName, keyid)
   const bytes = await readInputFile(unfinished, 'preliminary link').catch(() => {
-    throw new CommandFailure(`no preliminary link '${unfinished}' for step '${flags.stepName}' and key ${keyid.slice(0, 8)} in the working directory: run 'layout-studio record start' first`)
+    throw new CommandFailure(
+      `no preliminary link '${unfinished}' for step '${flags.stepName}' and key ${keyid.slice(0, 8)} in the working directory: run 'layout-studio record start' first`,
+    )
   })
   const preliminary = readEnvelope(bytes, unfinished)
   if (preliminary.content.type !== 'link') throw new CommandFailure(`${unfinished}: holds a layout, not a link`)
   const status = await verifyEnvelopeSignature(preliminary, recorder.key.publicKey)
   if (status !== 'valid') {
-    throw new CommandFailure(`${unfinished}: ${status === 'missing' ? 'not signed by' : 'the signature does not verify with'} the key '${flags.key}' (keyid ${keyid.slice(0, 8)}); was it changed, or started with another key?`)
+    throw new CommandFailure(
+      `${unfinished}: ${status === 'missing' ? 'not signed by' : 'the signature does not verify with'} the key '${flags.key}' (keyid ${keyid.slice(0, 8)}); was it changed, or started with another key?`,
+    )
   }
   const products = await recorder.record(flags.products, 'products')
   // Only the products change; `--dsse` (or a DSSE preliminary link) gives a DSSE link.

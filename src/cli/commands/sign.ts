@@ -83,7 +83,8 @@ async function signCommand(flags: SignFlags): Promise<number> {
       return await verifySignatures(envelope, publicKeys, keys, flags)
     }
     const signers: PrivateKey[] = []
-    for (const [index, file] of keys.entries()) signers.push(await loadSigningKey(file, types[index], { password: flags.password, prompt: flags.prompt === true || process.stdin.isTTY }))
+    for (const [index, file] of keys.entries())
+      signers.push(await loadSigningKey(file, types[index], { password: flags.password, prompt: flags.prompt === true || process.stdin.isTTY }))
     const signed = await sign(envelope, signers, flags)
     const output = flags.output ?? defaultOutput(flags.file, signed, signers[0] as PrivateKey)
     await writeFile(output, serializeEnvelope(signed)).catch((error: Error) => {
@@ -93,7 +94,8 @@ async function signCommand(flags: SignFlags): Promise<number> {
       for (const path of loaded.ignored) process.stderr.write(`warning: ${flags.file}: ${path}: unknown member dropped (the reference does not sign it)\n`)
       if (envelope.content.type === 'layout') {
         const errors = lintLayout(envelope.content.layout).filter((finding) => finding.severity === 'error')
-        if (errors.length > 0) process.stderr.write(`warning: the layout has ${errors.length} error(s) that keep it from verifying as intended; see 'layout-studio check ${output}'\n`)
+        if (errors.length > 0)
+          process.stderr.write(`warning: the layout has ${errors.length} error(s) that keep it from verifying as intended; see 'layout-studio check ${output}'\n`)
       }
       const ids = signers.map((signer) => signer.publicKey.keyid.slice(0, 8)).join(', ')
       process.stdout.write(`signed ${flags.file} with ${ids}; wrote ${output}\n`)

@@ -32,7 +32,7 @@ interface VerifyFlags {
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('verify a supply chain: the layout, its signatures and expiry, every step\'s links, artifact rules and inspections')
+    .description("verify a supply chain: the layout, its signatures and expiry, every step's links, artifact rules and inspections")
     .requiredOption('-l, --layout <path>', 'path to the signed root layout')
     .option('--verification-keys <paths...>', 'public keys (PEM) of the layout owners; every one must have signed the layout')
     .option('-k, --layout-keys <paths...>', 'legacy: layout owner public keys (see --key-types)')

@@ -58,7 +58,12 @@ export async function assembleBundle(inputs: readonly BundleInput[], options: As
   const notes: string[] = []
   const add = (file: BundleFile) => {
     if (files.has(file.path)) {
-      refusals.push({ file: file.origin ?? file.path, entry: file.origin ? file.path : undefined, code: 'duplicate', message: `'${file.path}' is given twice; the first one is kept` })
+      refusals.push({
+        file: file.origin ?? file.path,
+        entry: file.origin ? file.path : undefined,
+        code: 'duplicate',
+        message: `'${file.path}' is given twice; the first one is kept`,
+      })
       return
     }
     files.set(file.path, file)

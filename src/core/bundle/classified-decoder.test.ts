@@ -4,7 +4,7 @@
  * reference vector (hostile and malformed links included).
  */
 import { describe, expect, it } from 'vitest'
-import { loadVectors } from '../../cli/__tests__/vectors.ts'
+import { loadVectors } from '../../../test/support/vectors.ts'
 import { readEnvelope } from '../envelope/read.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { importPublicKey } from '../keys/import.ts'

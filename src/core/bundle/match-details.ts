@@ -43,7 +43,13 @@ export function collectMatchDetails(report: VerificationReport, links: ReadonlyM
         const pairs: MatchPair[] = []
         for (const miss of rule.misses ?? []) {
           if (pairs.length >= MAX_PAIRS) break
-          pairs.push({ artifact: miss.artifact, sourceHash: sha(own.get(miss.artifact)), destination: miss.destination, destinationHash: sha(theirs?.get(miss.destination)), matched: false })
+          pairs.push({
+            artifact: miss.artifact,
+            sourceHash: sha(own.get(miss.artifact)),
+            destination: miss.destination,
+            destinationHash: sha(theirs?.get(miss.destination)),
+            matched: false,
+          })
         }
         const prefixes = matchPrefixes(rule.source)
         for (const artifact of rule.consumed) {
@@ -88,4 +94,3 @@ function rebuild(artifact: string, prefixes: { src: string; dst: string }): stri
   const rest = strip && artifact.startsWith(strip) ? artifact.slice(strip.length) : artifact
   return prefixes.dst ? `${prefixes.dst.replace(/\/+$/, '')}/${rest}` : rest
 }
-

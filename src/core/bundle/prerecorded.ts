@@ -33,7 +33,7 @@ export class PrerecordedInspectionRunner implements InspectionRunner {
         if (envelope.content.type !== 'link') throw new Error('it holds a layout')
         const link = envelope.content.link
         if (stepNameOf(link.name) !== inspection.name) throw new Error(`it is the link of '${stepNameOf(link.name)}'`)
-        if (!pythonEquals(link.command as JsonValue[], inspection.run as JsonValue[])) throw new Error('its command differs from the inspection\'s')
+        if (!pythonEquals(link.command as JsonValue[], inspection.run as JsonValue[])) throw new Error("its command differs from the inspection's")
         for (const key of this.ownerKeys) {
           if ((await verifyEnvelopeSignature(envelope, key)) === 'valid') return { status: 'ran', how: 'prerecorded', link }
         }

@@ -44,7 +44,12 @@ describe('triage against the layout', () => {
     expect(byPath['package.87a3dd0e.link']).toMatchObject({ status: 'matched', step: 'package' })
     expect(byPath['build.99c9631e.link']).toMatchObject({ status: 'sublayout', step: 'build' })
     expect(byPath['build.99c9631e/test.d47817f7.link']).toMatchObject({ status: 'matched', step: 'build.99c9631e/test' })
-    expect(analysis.triage.steps.map((step) => `${step.step} ${step.found}/${step.threshold}`)).toEqual(['build 1/1', 'build.99c9631e/compile 1/1', 'build.99c9631e/test 1/1', 'package 1/1'])
+    expect(analysis.triage.steps.map((step) => `${step.step} ${step.found}/${step.threshold}`)).toEqual([
+      'build 1/1',
+      'build.99c9631e/compile 1/1',
+      'build.99c9631e/test 1/1',
+      'package 1/1',
+    ])
   })
 
   it('flags links signed by a key the step does not authorize, and unknown steps', async () => {
@@ -62,18 +67,16 @@ describe('triage against the layout', () => {
     const keyid = step.pubkeys[0]!
     const unsigned = utf8(serializeEnvelope(createEnvelope({ type: 'link', link: createLink(step.name) }, 'metablock')))
     const other = utf8(serializeEnvelope(createEnvelope({ type: 'link', link: createLink('no-such-step') }, 'metablock')))
-    const triage = triageBundle(layout, [
-      classifyFile(`${step.name}.${keyid.slice(0, 8)}.link`, unsigned),
-      classifyFile('x.link', other),
-      classifyFile('notes.txt', utf8('hi')),
-    ])
+    const triage = triageBundle(layout, [classifyFile(`${step.name}.${keyid.slice(0, 8)}.link`, unsigned), classifyFile('x.link', other), classifyFile('notes.txt', utf8('hi'))])
     expect(triage.entries.map((entry) => entry.status)).toEqual(['unsigned', 'unknown-step', 'other'])
   })
 })
 
 describe('attestation bundles (.intoto.jsonl)', () => {
   it('names each envelope as the reference would have written it, one per signer', () => {
-    const lines = ['write-code.776a00e2.link', 'package.2f89b927.link'].map((name) => JSON.stringify(JSON.parse(readFileSync(join(FIXTURES, 'upstream/demo_dsse_files', name), 'utf8'))))
+    const lines = ['write-code.776a00e2.link', 'package.2f89b927.link'].map((name) =>
+      JSON.stringify(JSON.parse(readFileSync(join(FIXTURES, 'upstream/demo_dsse_files', name), 'utf8'))),
+    )
     const { entries, problems } = splitJsonl(utf8(`${lines.join('\n')}\nnot json\n\n`), 'bundle.intoto.jsonl', 'links')
     expect(entries.map((entry) => entry.path)).toEqual(['links/write-code.776a00e2.link', 'links/package.2f89b927.link'])
     expect(problems).toHaveLength(1)

@@ -128,7 +128,12 @@ function describeClaimed(file: ClassifiedFile, layout: Layout, step: Step, id: s
       message: `Named for key ${shortId(id)} of step '${step.name}', but signed by ${file.signers.map(shortId).join(', ')}${known ? '' : ', which the layout does not list'}.`,
     }
   }
-  if (file.kind === 'layout') return { ...base, status: 'sublayout', message: `Sublayout of step '${step.name}', signed by ${shortId(keyid)}; its links belong in '${sublayoutLinkDirName(step.name, id)}/'.` }
+  if (file.kind === 'layout')
+    return {
+      ...base,
+      status: 'sublayout',
+      message: `Sublayout of step '${step.name}', signed by ${shortId(keyid)}; its links belong in '${sublayoutLinkDirName(step.name, id)}/'.`,
+    }
   const named = file.name !== undefined && file.name !== step.name ? ` (its content names step '${file.name}')` : ''
   return { ...base, status: 'matched', message: `Link of step '${step.name}', signed by ${shortId(keyid)}${named}.` }
 }

@@ -54,7 +54,13 @@ describe('tar reader', () => {
 
   it('handles ustar prefixes, pax paths, directories and links', () => {
     const long = `${'d'.repeat(120)}/file.txt`
-    const bytes = writeTar([{ name: 'dir/', type: '5' }, { name: 'dir/a.txt', data: 'A' }, paxPath(long), { name: 'truncated', data: 'L' }, { name: 'ln', type: '2', linkName: 'dir/a.txt' }])
+    const bytes = writeTar([
+      { name: 'dir/', type: '5' },
+      { name: 'dir/a.txt', data: 'A' },
+      paxPath(long),
+      { name: 'truncated', data: 'L' },
+      { name: 'ln', type: '2', linkName: 'dir/a.txt' },
+    ])
     expect(looksLikeTar(bytes)).toBe(true)
     const seen: string[] = []
     readTar(bytes, 't.tar', (entry) => seen.push(`${entry.type}:${entry.name}:${new TextDecoder().decode(entry.data)}`))

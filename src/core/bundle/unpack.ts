@@ -7,7 +7,7 @@
  */
 import { Gunzip } from 'fflate'
 import { safeEntryPath } from './entry-path.ts'
-import { Budget, BundleError } from './limits.ts'
+import { type Budget, BundleError } from './limits.ts'
 import { looksLikeTar, readTar } from './tar.ts'
 import { concat, readZip, zipSymlinkNames } from './zip.ts'
 

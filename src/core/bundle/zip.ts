@@ -4,7 +4,7 @@
  */
 import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate'
 import { concatBytes } from '../encoding/utf8.ts'
-import { Budget, BundleError } from './limits.ts'
+import { type Budget, BundleError } from './limits.ts'
 
 /** Compressed bytes fed per step: DEFLATE expands at most ~1032×, so one step yields ≤ ~8 MiB. */
 const CHUNK = 8 * 1024

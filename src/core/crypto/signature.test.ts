@@ -164,10 +164,7 @@ describe('verifySignature fatal conditions (where the reference raises)', () => 
     const rsaPem = importPublicKey(readText(join(DEMO, 'bob.pub'))).public
     const ecPem = (parseJson(readText(join(VECTORS, 'keys-owner-ecdsa-func-ecdsa/keys/owner.json'))) as JsonObject).get('keyval') as JsonObject
     await expectCode(verifySignature({ keyid: 'ab', keytype: 'ecdsa', scheme: 'ecdsa-sha2-nistp256', public: rsaPem }, new Uint8Array(8), data), 'key')
-    await expectCode(
-      verifySignature({ keyid: 'ab', keytype: 'rsa', scheme: 'rsassa-pss-sha256', public: ecPem.get('public') as string }, new Uint8Array(8), data),
-      'key',
-    )
+    await expectCode(verifySignature({ keyid: 'ab', keytype: 'rsa', scheme: 'rsassa-pss-sha256', public: ecPem.get('public') as string }, new Uint8Array(8), data), 'key')
   })
 
   it('throws key for an unloadable PEM', async () => {

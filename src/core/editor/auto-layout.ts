@@ -91,7 +91,12 @@ export function rankingEdges(graph: LayoutGraphData): { id: string; source: stri
   // Pull every source (a functionary, a step with no incoming flow) to just left of its nearest
   // target, so a key that signs a late step sits beside it rather than in the first column with
   // its edge routed underneath the steps in between.
-  const hasIncoming = new Set([...outgoing.values()].flat().filter((edge) => !back.has(edge.id)).map((edge) => edge.target))
+  const hasIncoming = new Set(
+    [...outgoing.values()]
+      .flat()
+      .filter((edge) => !back.has(edge.id))
+      .map((edge) => edge.target),
+  )
   for (const [id, edges] of outgoing) {
     if (hasIncoming.has(id)) continue
     const targets = edges.filter((edge) => !back.has(edge.id)).map((edge) => rank.get(edge.target) ?? 0)

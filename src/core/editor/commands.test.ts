@@ -17,9 +17,18 @@ describe('editor commands', () => {
   })
 
   it('connecting two items adds MATCH … FROM before a trailing DISALLOW *, once', () => {
-    let layout = addStep(addStep(emptyLayout('2030-01-01T00:00:00Z'), 'a'), 'b', { expectedMaterials: [['ALLOW', 'x'], ['DISALLOW', '*']] })
+    let layout = addStep(addStep(emptyLayout('2030-01-01T00:00:00Z'), 'a'), 'b', {
+      expectedMaterials: [
+        ['ALLOW', 'x'],
+        ['DISALLOW', '*'],
+      ],
+    })
     layout = connectItems(layout, 'a', { kind: 'step', index: 1 }, 'dist/*')
-    expect(layout.steps[1]?.expectedMaterials).toEqual([['ALLOW', 'x'], ['MATCH', 'dist/*', 'WITH', 'PRODUCTS', 'FROM', 'a'], ['DISALLOW', '*']])
+    expect(layout.steps[1]?.expectedMaterials).toEqual([
+      ['ALLOW', 'x'],
+      ['MATCH', 'dist/*', 'WITH', 'PRODUCTS', 'FROM', 'a'],
+      ['DISALLOW', '*'],
+    ])
     expect(connectItems(layout, 'a', { kind: 'step', index: 1 }, 'dist/*')).toBe(layout)
     expect(connectItems(layout, 'b', { kind: 'step', index: 1 })).toBe(layout)
   })
@@ -27,7 +36,10 @@ describe('editor commands', () => {
   it('moves rules, deletes items and keys, and returns the same layout for no-ops', () => {
     const { layout } = demoChain(NOW)
     const moved = moveRule(layout, { kind: 'step', index: 1 }, 'products', 0, 1)
-    expect(moved.steps[1]?.expectedProducts).toEqual([['ALLOW', 'foo.py'], ['CREATE', 'foo.tar.gz']])
+    expect(moved.steps[1]?.expectedProducts).toEqual([
+      ['ALLOW', 'foo.py'],
+      ['CREATE', 'foo.tar.gz'],
+    ])
     expect(moveRule(layout, { kind: 'step', index: 1 }, 'products', 0, 5)).toBe(layout)
     const keyid = layout.steps[0]?.pubkeys[0] as string
     const withoutKey = removeKey(layout, keyid)

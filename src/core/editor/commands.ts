@@ -99,9 +99,7 @@ export function renameItem(layout: Layout, ref: ItemRef, name: string): Layout {
 
 export function deleteItem(layout: Layout, ref: ItemRef): Layout {
   if (getItem(layout, ref) === undefined) return layout
-  return ref.kind === 'step'
-    ? { ...layout, steps: layout.steps.filter((_, i) => i !== ref.index) }
-    : { ...layout, inspect: layout.inspect.filter((_, i) => i !== ref.index) }
+  return ref.kind === 'step' ? { ...layout, steps: layout.steps.filter((_, i) => i !== ref.index) } : { ...layout, inspect: layout.inspect.filter((_, i) => i !== ref.index) }
 }
 
 export function setThreshold(layout: Layout, index: number, threshold: bigint): Layout {
@@ -160,7 +158,13 @@ export function replaceRule(layout: Layout, ref: ItemRef, list: RuleListName, in
 export function removeRule(layout: Layout, ref: ItemRef, list: RuleListName, index: number): Layout {
   return updateItem(layout, ref, (item) => {
     const rules = rulesOf(item, list)
-    return index < 0 || index >= rules.length ? item : withRules(item, list, rules.filter((_, i) => i !== index))
+    return index < 0 || index >= rules.length
+      ? item
+      : withRules(
+          item,
+          list,
+          rules.filter((_, i) => i !== index),
+        )
   })
 }
 

@@ -67,9 +67,7 @@ function describeStep(step: Step, layout: Layout, keyNames: ReadonlyMap<string, 
   else {
     const who = keys.map((keyid) => keyLabel(keyid, keyNames)).join(', ')
     sentences.push(
-      threshold === 1n && keys.length === 1
-        ? `It must be signed by ${who}.`
-        : `At least ${threshold} of ${keys.length} functionaries must sign it, with agreeing results: ${who}.`,
+      threshold === 1n && keys.length === 1 ? `It must be signed by ${who}.` : `At least ${threshold} of ${keys.length} functionaries must sign it, with agreeing results: ${who}.`,
     )
     if (threshold > BigInt(keys.length)) sentences.push(`Its threshold (${threshold}) is more than the number of keys that may sign it, so it can never pass.`)
     const unknown = keys.filter((keyid) => !layout.keys.has(keyid))

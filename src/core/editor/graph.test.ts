@@ -9,9 +9,7 @@ describe('deriveGraph', () => {
   it('draws the demo chain: items, functionaries, artifact edges from MATCH rules, authorizations', () => {
     const { layout, keyNames } = demoChain(NOW)
     const graph = deriveGraph(layout, keyNames)
-    expect(graph.nodes.map((n) => n.id).sort()).toEqual(
-      ['inspection:untar', 'step:package', 'step:write-code', ...[...layout.keys.keys()].map((k) => `key:${k}`)].sort(),
-    )
+    expect(graph.nodes.map((n) => n.id).sort()).toEqual(['inspection:untar', 'step:package', 'step:write-code', ...[...layout.keys.keys()].map((k) => `key:${k}`)].sort())
     const artifacts = graph.edges.filter((e): e is ArtifactEdge => e.kind === 'artifact').map((e) => `${e.source} -[${e.label}]-> ${e.target}`)
     expect(artifacts.sort()).toEqual(['step:package -[foo.tar.gz]-> inspection:untar', 'step:write-code -[foo.py]-> inspection:untar', 'step:write-code -[foo.py]-> step:package'])
     const auth = graph.edges.filter((e) => e.kind === 'authorizes').map((e) => `${keyNames.get(e.source.slice(4))}->${e.target}`)
@@ -22,7 +20,12 @@ describe('deriveGraph', () => {
 
   it('derives edges from rules, not list order, and skips MATCH rules that cannot match', () => {
     let { layout } = demoChain(NOW)
-    layout = addStep(layout, 'late', { expectedMaterials: [['MATCH', 'x', 'WITH', 'PRODUCTS', 'FROM', 'untar'], ['match', '*', 'in', 'src', 'with', 'materials', 'from', 'package']] })
+    layout = addStep(layout, 'late', {
+      expectedMaterials: [
+        ['MATCH', 'x', 'WITH', 'PRODUCTS', 'FROM', 'untar'],
+        ['match', '*', 'in', 'src', 'with', 'materials', 'from', 'package'],
+      ],
+    })
     layout = addRule(layout, { kind: 'step', index: 0 }, 'materials', ['MATCH', 'y', 'WITH', 'PRODUCTS', 'FROM', 'nowhere'])
     const edges = deriveGraph(layout).edges.filter((e): e is ArtifactEdge => e.kind === 'artifact' && e.target === 'step:late')
     // A step cannot match an inspection's artifacts (inspections run after step rules are checked).

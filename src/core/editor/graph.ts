@@ -148,7 +148,8 @@ export function deriveGraph(layout: Layout, keyNames: ReadonlyMap<string, string
     nodes.push({ id: keyNodeId(keyid), kind: 'functionary', keyid, label: keyNames.get(keyid) ?? shortKeyid(keyid), keytype: key.keytype, missing: false })
   }
   for (const keyid of referenced) {
-    if (!layout.keys.has(keyid)) nodes.push({ id: keyNodeId(keyid), kind: 'functionary', keyid, label: keyNames.get(keyid) ?? shortKeyid(keyid), keytype: undefined, missing: true })
+    if (!layout.keys.has(keyid))
+      nodes.push({ id: keyNodeId(keyid), kind: 'functionary', keyid, label: keyNames.get(keyid) ?? shortKeyid(keyid), keytype: undefined, missing: true })
   }
 
   const addRuleEdges = (item: Step | Inspection, kind: ItemKind, index: number): void => {

@@ -33,8 +33,7 @@ function itemText(item: Step | Inspection): string {
  */
 export function layoutJsonText(layout: Layout): string {
   const pad = ' '.repeat(INDENT)
-  const list = (items: readonly (Step | Inspection)[]): string =>
-    items.length === 0 ? '[]' : `[\n${pad}${pad}${items.map(itemText).join(`,\n${pad}${pad}`)}\n${pad}]`
+  const list = (items: readonly (Step | Inspection)[]): string => (items.length === 0 ? '[]' : `[\n${pad}${pad}${items.map(itemText).join(`,\n${pad}${pad}`)}\n${pad}]`)
   const rest = layoutToSigned({ ...layout, steps: [], inspect: [] })
   // "inspect" and "steps" are replaced by markers that sort in the same place, then by their text.
   const skeleton = pythonJsonDumps(rest, { indent: INDENT })

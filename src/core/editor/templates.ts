@@ -75,18 +75,36 @@ export function reproducibleBuilds(now: Date): TemplateResult {
   )
   layout = addStep(layout, 'tag-source', {
     expectedCommand: ['git', 'tag', '--sign'],
-    expectedProducts: [['CREATE', 'src/*'], ['DISALLOW', '*']],
+    expectedProducts: [
+      ['CREATE', 'src/*'],
+      ['DISALLOW', '*'],
+    ],
   })
   layout = addStep(layout, 'rebuild', {
     threshold: 2n,
     expectedCommand: ['make', 'dist'],
-    expectedMaterials: [['MATCH', 'src/*', 'WITH', 'PRODUCTS', 'FROM', 'tag-source'], ['DISALLOW', '*']],
-    expectedProducts: [['CREATE', 'dist/*'], ['ALLOW', 'src/*'], ['DISALLOW', '*']],
+    expectedMaterials: [
+      ['MATCH', 'src/*', 'WITH', 'PRODUCTS', 'FROM', 'tag-source'],
+      ['DISALLOW', '*'],
+    ],
+    expectedProducts: [
+      ['CREATE', 'dist/*'],
+      ['ALLOW', 'src/*'],
+      ['DISALLOW', '*'],
+    ],
   })
   layout = addInspection(layout, 'check-release', {
     run: ['sha256sum', '--check', 'SHA256SUMS'],
-    expectedMaterials: [['MATCH', 'dist/*', 'WITH', 'PRODUCTS', 'FROM', 'rebuild'], ['ALLOW', 'SHA256SUMS'], ['DISALLOW', '*']],
-    expectedProducts: [['MATCH', 'dist/*', 'WITH', 'PRODUCTS', 'FROM', 'rebuild'], ['ALLOW', 'SHA256SUMS'], ['DISALLOW', '*']],
+    expectedMaterials: [
+      ['MATCH', 'dist/*', 'WITH', 'PRODUCTS', 'FROM', 'rebuild'],
+      ['ALLOW', 'SHA256SUMS'],
+      ['DISALLOW', '*'],
+    ],
+    expectedProducts: [
+      ['MATCH', 'dist/*', 'WITH', 'PRODUCTS', 'FROM', 'rebuild'],
+      ['ALLOW', 'SHA256SUMS'],
+      ['DISALLOW', '*'],
+    ],
   })
   return { layout, keyNames: new Map() }
 }
@@ -101,15 +119,32 @@ export function thirdPartySublayout(now: Date): TemplateResult {
     expiresInOneYear(now),
     'The vendor-library step is a sublayout: its functionary is the vendor, who signs a layout for their own chain; put that layout in the link directory as vendor-library.<keyid>.link with its links in vendor-library.<keyid>/.',
   )
-  layout = addStep(layout, 'vendor-library', { expectedProducts: [['CREATE', 'vendor/*'], ['DISALLOW', '*']] })
+  layout = addStep(layout, 'vendor-library', {
+    expectedProducts: [
+      ['CREATE', 'vendor/*'],
+      ['DISALLOW', '*'],
+    ],
+  })
   layout = addStep(layout, 'build', {
     expectedCommand: ['make'],
-    expectedMaterials: [['MATCH', 'vendor/*', 'WITH', 'PRODUCTS', 'FROM', 'vendor-library'], ['ALLOW', 'src/*'], ['DISALLOW', '*']],
-    expectedProducts: [['CREATE', 'app'], ['ALLOW', 'vendor/*'], ['ALLOW', 'src/*'], ['DISALLOW', '*']],
+    expectedMaterials: [
+      ['MATCH', 'vendor/*', 'WITH', 'PRODUCTS', 'FROM', 'vendor-library'],
+      ['ALLOW', 'src/*'],
+      ['DISALLOW', '*'],
+    ],
+    expectedProducts: [
+      ['CREATE', 'app'],
+      ['ALLOW', 'vendor/*'],
+      ['ALLOW', 'src/*'],
+      ['DISALLOW', '*'],
+    ],
   })
   layout = addInspection(layout, 'run-tests', {
     run: ['./app', '--self-test'],
-    expectedMaterials: [['MATCH', 'app', 'WITH', 'PRODUCTS', 'FROM', 'build'], ['DISALLOW', '*']],
+    expectedMaterials: [
+      ['MATCH', 'app', 'WITH', 'PRODUCTS', 'FROM', 'build'],
+      ['DISALLOW', '*'],
+    ],
     expectedProducts: [['ALLOW', '*']],
   })
   return { layout, keyNames: new Map() }

@@ -18,15 +18,7 @@ import { parseLink } from '../model/link.ts'
 import { pae } from './pae.ts'
 import { normalizedSigned } from './sign.ts'
 import { isStatement, statementToLink } from './statement.ts'
-import {
-  IN_TOTO_PAYLOAD_TYPE,
-  type DsseEnvelope,
-  type DsseSignature,
-  type Envelope,
-  type Metablock,
-  type MetablockSignature,
-  type SignedDocument,
-} from './types.ts'
+import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope, type DsseSignature, type Envelope, type Metablock, type MetablockSignature, type SignedDocument } from './types.ts'
 
 /** Reads an envelope from file bytes (strict UTF-8, strict JSON). */
 export function readEnvelope(bytes: Uint8Array, file?: string): Envelope {
@@ -50,10 +42,7 @@ function parseMetablock(json: JsonObject, file: string | undefined): Metablock {
   const content = parseSignedDocument(signedValue, file, 'signed')
   const signatures = parseMetablockSignatures(json.get('signatures') ?? [], file)
   const signed = normalizedSigned(content)
-  const ignoredFields = [
-    ...[...json.keys()].filter((key) => key !== 'signed' && key !== 'signatures'),
-    ...droppedMembers(signedValue, signed, 'signed'),
-  ]
+  const ignoredFields = [...[...json.keys()].filter((key) => key !== 'signed' && key !== 'signatures'), ...droppedMembers(signedValue, signed, 'signed')]
   return { format: 'metablock', content, signed, signatures, ignoredFields }
 }
 
@@ -65,10 +54,14 @@ function parseSignedDocument(signed: JsonObject, file: string | undefined, path:
   } catch (error) {
     throw prefixPaths(error, path)
   }
-  throw new CoreError('format', `${JSON.stringify(joinPath(path, '_type'))} must be "link" or "layout", found ${type === undefined ? 'nothing' : JSON.stringify(typeof type === 'string' ? type : describeJsonType(type))}`, {
-    file,
-    path: joinPath(path, '_type'),
-  })
+  throw new CoreError(
+    'format',
+    `${JSON.stringify(joinPath(path, '_type'))} must be "link" or "layout", found ${type === undefined ? 'nothing' : JSON.stringify(typeof type === 'string' ? type : describeJsonType(type))}`,
+    {
+      file,
+      path: joinPath(path, '_type'),
+    },
+  )
 }
 
 function parseMetablockSignatures(value: JsonValue, file: string | undefined): MetablockSignature[] {

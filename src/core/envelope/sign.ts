@@ -54,14 +54,29 @@ export async function addSignatures(envelope: Envelope, signers: readonly Privat
     const kept = options.replace ? [] : envelope.signatures.filter((signature) => !signerIds.has(signature.keyid))
     const added = fresh.map(({ keyid, raw }) => {
       const sig = bytesToHex(raw)
-      return { keyid, sig, gpg: false, json: new Map([['keyid', keyid], ['sig', sig]]) as JsonObject }
+      return {
+        keyid,
+        sig,
+        gpg: false,
+        json: new Map([
+          ['keyid', keyid],
+          ['sig', sig],
+        ]) as JsonObject,
+      }
     })
     return { ...envelope, signatures: [...kept, ...added] } satisfies Metablock
   }
   const kept = options.replace ? [] : envelope.signatures.filter((signature) => !signerIds.has(signature.keyid))
   const added = fresh.map(({ keyid, raw }) => {
     const sig = bytesToBase64(raw)
-    return { keyid, sig, json: new Map([['keyid', keyid], ['sig', sig]]) as JsonObject }
+    return {
+      keyid,
+      sig,
+      json: new Map([
+        ['keyid', keyid],
+        ['sig', sig],
+      ]) as JsonObject,
+    }
   })
   return { ...envelope, signatures: [...kept, ...added] } satisfies DsseEnvelope
 }

@@ -14,9 +14,7 @@ export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 export const STATEMENT_TYPE_V1 = 'https://in-toto.io/Statement/v1'
 export const LINK_PREDICATE_V03 = 'https://in-toto.io/attestation/link/v0.3'
 
-export type SignedDocument =
-  | { readonly type: 'layout'; readonly layout: Layout }
-  | { readonly type: 'link'; readonly link: Link }
+export type SignedDocument = { readonly type: 'layout'; readonly layout: Layout } | { readonly type: 'link'; readonly link: Link }
 
 export interface MetablockSignature {
   readonly keyid: string

@@ -63,10 +63,7 @@ export async function reportSignatures(envelope: Envelope, keys: readonly Public
       continue
     }
     try {
-      const bytes =
-        envelope.format === 'metablock'
-          ? hexToBytes(signature.sig, 'signature', 'signature-format')
-          : base64ToBytes(signature.sig, 'DSSE signature')
+      const bytes = envelope.format === 'metablock' ? hexToBytes(signature.sig, 'signature', 'signature-format') : base64ToBytes(signature.sig, 'DSSE signature')
       if ('gpg' in signature && signature.gpg) throw new CoreError('unsupported-algorithm', 'GPG signatures cannot be verified here')
       const valid = await verifySignature(key, bytes, signedBytesOf(envelope))
       reports.push({ keyid: signature.keyid, status: valid ? 'valid' : 'invalid' })

@@ -22,9 +22,7 @@ describe('encodeCanonical', () => {
     })
 
     it('keeps big integers exact and turns -0 into 0', () => {
-      expect(canon('{"n":-0,"big":123456789012345678901234567890,"neg":-5}')).toBe(
-        '{"big":123456789012345678901234567890,"n":0,"neg":-5}',
-      )
+      expect(canon('{"n":-0,"big":123456789012345678901234567890,"neg":-5}')).toBe('{"big":123456789012345678901234567890,"n":0,"neg":-5}')
     })
 
     it('rejects floats, naming the JSON path', () => {
@@ -104,7 +102,14 @@ describe('encodeCanonical', () => {
   })
 
   it('does not use JavaScript UTF-16 order', () => {
-    expect(encodeCanonical(new Map<string, JsonValue>([['😀', 2n], ['\ue000', 1n]]))).toBe('{"\ue000":1,"😀":2}')
+    expect(
+      encodeCanonical(
+        new Map<string, JsonValue>([
+          ['😀', 2n],
+          ['\ue000', 1n],
+        ]),
+      ),
+    ).toBe('{"\ue000":1,"😀":2}')
   })
 
   it('refuses JsonFloat values anywhere', () => {

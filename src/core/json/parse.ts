@@ -295,14 +295,30 @@ class Parser {
       // Canonical JSON writes every character raw except `"` and `\`.
       if (escape !== 0x22 && escape !== 0x5c) this.deviations++
       switch (escape) {
-        case 0x22: out += '"'; break
-        case 0x5c: out += '\\'; break
-        case 0x2f: out += '/'; break
-        case 0x62: out += '\b'; break
-        case 0x66: out += '\f'; break
-        case 0x6e: out += '\n'; break
-        case 0x72: out += '\r'; break
-        case 0x74: out += '\t'; break
+        case 0x22:
+          out += '"'
+          break
+        case 0x5c:
+          out += '\\'
+          break
+        case 0x2f:
+          out += '/'
+          break
+        case 0x62:
+          out += '\b'
+          break
+        case 0x66:
+          out += '\f'
+          break
+        case 0x6e:
+          out += '\n'
+          break
+        case 0x72:
+          out += '\r'
+          break
+        case 0x74:
+          out += '\t'
+          break
         case 0x75: {
           const unit = this.hex4(this.pos + 2)
           if (unit >= 0xd800 && unit <= 0xdbff) {

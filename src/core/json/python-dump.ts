@@ -42,26 +42,15 @@ function dump(value: JsonInput, indent: number | undefined, level: number): stri
     if (items.length === 0) return '[]'
     return '[' + newline + items.map((item) => dump(item, indent, level + 1)).join(comma + newline) + close + ']'
   }
-  const entries: [string, JsonInput][] =
-    value instanceof Map ? [...(value as ReadonlyMap<string, JsonInput>)] : Object.entries(value as Record<string, JsonInput>)
+  const entries: [string, JsonInput][] = value instanceof Map ? [...(value as ReadonlyMap<string, JsonInput>)] : Object.entries(value as Record<string, JsonInput>)
   if (entries.length === 0) return '{}'
   entries.sort((a, b) => compareCodePoints(a[0], b[0]))
-  return (
-    '{' +
-    newline +
-    entries.map(([key, item]) => quoteAscii(key) + colon + dump(item, indent, level + 1)).join(comma + newline) +
-    close +
-    '}'
-  )
+  return '{' + newline + entries.map(([key, item]) => quoteAscii(key) + colon + dump(item, indent, level + 1)).join(comma + newline) + close + '}'
 }
 
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' }
 
 /** Python's `ensure_ascii` quoting: everything outside space..`~` is escaped. */
 function quoteAscii(text: string): string {
-  return (
-    '"' +
-    text.replace(/[\\"]|[^ -~]/g, (ch) => SHORT_ESCAPES[ch] ?? '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')) +
-    '"'
-  )
+  return '"' + text.replace(/[\\"]|[^ -~]/g, (ch) => SHORT_ESCAPES[ch] ?? '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')) + '"'
 }

@@ -28,16 +28,7 @@ export type JsonValue = JsonScalar | JsonArray | JsonObject
  * What the canonical encoder accepts: parsed values, plus the conveniences code uses when it
  * builds documents itself (safe-integer `number`s, read-only arrays, plain objects).
  */
-export type JsonInput =
-  | null
-  | boolean
-  | string
-  | number
-  | bigint
-  | JsonFloat
-  | readonly JsonInput[]
-  | ReadonlyMap<string, JsonInput>
-  | { readonly [key: string]: JsonInput }
+export type JsonInput = null | boolean | string | number | bigint | JsonFloat | readonly JsonInput[] | ReadonlyMap<string, JsonInput> | { readonly [key: string]: JsonInput }
 
 export type PathSegment = string | number
 
@@ -146,8 +137,7 @@ export function toJsonValue(input: JsonInput): JsonValue {
   if (typeof input === 'number') return Number.isSafeInteger(input) ? BigInt(input) : new JsonFloat(String(input))
   if (Array.isArray(input)) return (input as readonly JsonInput[]).map(toJsonValue)
   const out: JsonObject = new Map()
-  const entries: Iterable<[string, JsonInput]> =
-    input instanceof Map ? (input as ReadonlyMap<string, JsonInput>).entries() : Object.entries(input as Record<string, JsonInput>)
+  const entries: Iterable<[string, JsonInput]> = input instanceof Map ? (input as ReadonlyMap<string, JsonInput>).entries() : Object.entries(input as Record<string, JsonInput>)
   for (const [key, value] of entries) out.set(key, toJsonValue(value))
   return out
 }

@@ -89,7 +89,13 @@ export async function exportPrivateKeySslibJson(key: PrivateKey, password?: stri
       ['scheme', scheme],
       ['keyid', keyid],
       ['keyid_hash_algorithms', algorithms],
-      ['keyval', new Map([['public', key.publicKey.public], ['private', bytesToHex(material.seed)]])],
+      [
+        'keyval',
+        new Map([
+          ['public', key.publicKey.public],
+          ['private', bytesToHex(material.seed)],
+        ]),
+      ],
     ])
   } else if (material.type === 'ecdsa') {
     // keys.generate_ecdsa_key: keytype, scheme, keyid, keyval, keyid_hash_algorithms; the private
@@ -99,7 +105,13 @@ export async function exportPrivateKeySslibJson(key: PrivateKey, password?: stri
       ['keytype', keytype],
       ['scheme', scheme],
       ['keyid', keyid],
-      ['keyval', new Map([['public', key.publicKey.public], ['private', privatePem]])],
+      [
+        'keyval',
+        new Map([
+          ['public', key.publicKey.public],
+          ['private', privatePem],
+        ]),
+      ],
       ['keyid_hash_algorithms', algorithms],
     ])
   } else {

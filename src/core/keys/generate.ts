@@ -45,14 +45,17 @@ async function generateMaterial(algorithm: KeyAlgorithm, options: GenerateKeyOpt
         throw new CoreError('key', `RSA key size must be a multiple of 8 between 2048 and 16384 bits, not ${bits}`)
       }
       const subtle = requireSubtle('generating an RSA key')
-      const pair = await subtle.generateKey(
-        { name: 'RSA-PSS', modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' },
-        true,
-        ['sign', 'verify'],
-      )
+      const pair = await subtle.generateKey({ name: 'RSA-PSS', modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign', 'verify'])
       const jwk = await subtle.exportKey('jwk', pair.privateKey)
       const [n, e, d, p, q, dp, dq, qi] = [jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map((field) => bytesToBigInt(jwkBytes(field))) as [
-        bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
       ]
       return { type: 'rsa', n, e, d, p, q, dp, dq, qi }
     }

@@ -71,8 +71,6 @@ describe('keyids of the reference fixture keys', () => {
     expect(importPublicKey(readText(join(DEMO, 'bob.pub'))).keyid.slice(0, 8)).toBe('776a00e2')
     expect(importPublicKey(readText(join(DEMO, 'carl.pub'))).keyid.slice(0, 8)).toBe('2f89b927')
     expect(importVerifyKeyFile(readText(join(DEMO, 'carl.pub')), 'rsa').keyid.slice(0, 8)).toBe('2f89b927')
-    expect(importVerifyKeyFile(readText(join(DEMO, 'danny.pub')), 'ed25519').keyid).toBe(
-      (parseJson(readText(join(DEMO, 'danny'))) as JsonObject).get('keyid'),
-    )
+    expect(importVerifyKeyFile(readText(join(DEMO, 'danny.pub')), 'ed25519').keyid).toBe((parseJson(readText(join(DEMO, 'danny'))) as JsonObject).get('keyid'))
   })
 })

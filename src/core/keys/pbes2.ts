@@ -4,17 +4,7 @@
  * AES-128/192/256-CBC. That covers `openssl pkcs8 -topk8 [-v2 aes-256-cbc] [-scrypt]`,
  * `openssl pkey -aes256`, and `cryptography`'s `BestAvailableEncryption` with PKCS8.
  */
-import {
-  DerError,
-  DerReader,
-  TAG,
-  encodeInteger,
-  encodeNull,
-  encodeOctetString,
-  encodeOid,
-  encodeSequence,
-  readSingle,
-} from '../asn1/der.ts'
+import { DerError, type DerReader, TAG, encodeInteger, encodeNull, encodeOctetString, encodeOid, encodeSequence, readSingle } from '../asn1/der.ts'
 import { OID } from '../asn1/oid.ts'
 import { aesCbcDecrypt, aesCbcEncrypt } from '../crypto/cipher.ts'
 import { pbkdf2, scrypt, type PrfHash } from '../crypto/kdf.ts'
@@ -52,10 +42,7 @@ export async function decryptPkcs8(der: Uint8Array, password: string, what: stri
     throw new CoreError('key', `${what}: the key derivation length (${kdf.keyLength}) does not fit the cipher (${cipherKeyLength})`)
   }
   const secret = utf8(password)
-  const key =
-    kdf.type === 'pbkdf2'
-      ? await pbkdf2(secret, kdf.salt, kdf.iterations, cipherKeyLength, kdf.prf)
-      : await scrypt(secret, kdf.salt, kdf, cipherKeyLength)
+  const key = kdf.type === 'pbkdf2' ? await pbkdf2(secret, kdf.salt, kdf.iterations, cipherKeyLength, kdf.prf) : await scrypt(secret, kdf.salt, kdf, cipherKeyLength)
   const plain = await aesCbcDecrypt(key, iv, encrypted, what)
   // Garbage that happens to have valid padding: the password was wrong all the same.
   if (plain[0] !== TAG.SEQUENCE) throw new CoreError('decrypt', `${what}: decryption failed (wrong password?)`)

@@ -148,11 +148,7 @@ export function encodePkcs8(material: PrivateMaterial): Uint8Array<ArrayBuffer> 
     case 'rsa':
       return encodeSequence(encodeInteger(0n), encodeSequence(encodeOid(OID.rsaEncryption), encodeNull()), encodeOctetString(encodeRsaPrivateKey(material)))
     case 'ecdsa':
-      return encodeSequence(
-        encodeInteger(0n),
-        encodeSequence(encodeOid(OID.ecPublicKey), encodeOid(material.curve.oid)),
-        encodeOctetString(encodeEcPrivateKey(material, false)),
-      )
+      return encodeSequence(encodeInteger(0n), encodeSequence(encodeOid(OID.ecPublicKey), encodeOid(material.curve.oid)), encodeOctetString(encodeEcPrivateKey(material, false)))
     case 'ed25519':
       return encodeSequence(encodeInteger(0n), encodeSequence(encodeOid(OID.ed25519)), encodeOctetString(encodeOctetString(material.seed)))
   }

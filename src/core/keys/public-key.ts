@@ -29,7 +29,6 @@ export const DEFAULT_SCHEME: Readonly<Record<KeyAlgorithm, string>> = {
 export function publicKeyFor(material: PublicMaterial, scheme: string = DEFAULT_SCHEME[material.type]): PublicKey {
   const keytype = material.type
   signatureSchemeOf(keytype, scheme)
-  const publicValue =
-    material.type === 'ed25519' ? bytesToHex(material.raw) : spkiPem(material, material.type === 'ecdsa')
+  const publicValue = material.type === 'ed25519' ? bytesToHex(material.raw) : spkiPem(material, material.type === 'ecdsa')
   return Object.freeze({ keyid: computeKeyId(keytype, scheme, publicValue), keytype, scheme, public: publicValue })
 }

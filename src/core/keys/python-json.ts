@@ -26,9 +26,5 @@ export function pythonJsonDumps(value: PythonJson): string {
 
 function quote(text: string): string {
   // Per UTF-16 code unit, which is exactly Python's surrogate-pair output for ensure_ascii.
-  return (
-    '"' +
-    text.replace(/["\\\u0000-\u001f\u0080-\uffff]/g, (c) => SHORT_ESCAPES[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) +
-    '"'
-  )
+  return '"' + text.replace(/["\\\u0000-\u001f\u0080-\uffff]/g, (c) => SHORT_ESCAPES[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"'
 }

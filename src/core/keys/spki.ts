@@ -90,10 +90,7 @@ export function normalizePoint(curve: Curve, point: Uint8Array, what: string): U
 export function encodeSpki(material: PublicMaterial): Uint8Array<ArrayBuffer> {
   switch (material.type) {
     case 'rsa':
-      return encodeSequence(
-        encodeSequence(encodeOid(OID.rsaEncryption), encodeNull()),
-        encodeBitString(encodeSequence(encodeInteger(material.n), encodeInteger(material.e))),
-      )
+      return encodeSequence(encodeSequence(encodeOid(OID.rsaEncryption), encodeNull()), encodeBitString(encodeSequence(encodeInteger(material.n), encodeInteger(material.e))))
     case 'ecdsa':
       return encodeSequence(encodeSequence(encodeOid(OID.ecPublicKey), encodeOid(material.curve.oid)), encodeBitString(material.point))
     case 'ed25519':

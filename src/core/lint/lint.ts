@@ -64,8 +64,7 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 export function lintLayout(layout: Layout, options: LintOptions = {}): LintFinding[] {
   const findings: LintFinding[] = []
-  const add = (severity: Severity, code: LintCode, message: string, path: string, target: LintTarget) =>
-    findings.push({ severity, code, message, path, target })
+  const add = (severity: Severity, code: LintCode, message: string, path: string, target: LintTarget) => findings.push({ severity, code, message, path, target })
   const stepNames = new Set(layout.steps.map((step) => step.name))
   const inspectionNames = new Set(layout.inspect.map((inspection) => inspection.name))
 
@@ -80,10 +79,17 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
     const path = `${list}[${index}]`
     const target: LintTarget = { kind: item.type, index, name: item.name }
     const previous = seen.get(item.name)
-    if (previous !== undefined) add('error', 'duplicate-name', `The name '${item.name}' is used twice (also by ${previous}); names must be unique across steps and inspections.`, `${path}.name`, target)
+    if (previous !== undefined)
+      add('error', 'duplicate-name', `The name '${item.name}' is used twice (also by ${previous}); names must be unique across steps and inspections.`, `${path}.name`, target)
     else seen.set(item.name, `${item.type} ${path}`)
     if (/[/\\]|^\.|^$/.test(item.name)) {
-      add('warning', 'suspicious-name', `The name '${item.name}' becomes part of link file names ('${item.name}.<keyid>.link'); avoid '/', '\\', a leading '.' and empty names.`, `${path}.name`, target)
+      add(
+        'warning',
+        'suspicious-name',
+        `The name '${item.name}' becomes part of link file names ('${item.name}.<keyid>.link'); avoid '/', '\\', a leading '.' and empty names.`,
+        `${path}.name`,
+        target,
+      )
     }
     for (const kind of ['materials', 'products'] as const) {
       const rules = kind === 'materials' ? item.expectedMaterials : item.expectedProducts
@@ -99,17 +105,37 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
     const threshold = typeof step.threshold === 'boolean' ? (step.threshold ? 1n : 0n) : step.threshold
     const distinct = new Set(step.pubkeys).size
     if (step.pubkeys.length === 0) add('error', 'no-functionary', `Step '${step.name}' authorizes no functionary: nobody can sign its link.`, `${path}.pubkeys`, target)
-    if (threshold < 1n) add('error', 'threshold-below-one', `Step '${step.name}' has threshold ${threshold}: it must be at least 1, or the step needs no signed evidence at all.`, `${path}.threshold`, target)
+    if (threshold < 1n)
+      add(
+        'error',
+        'threshold-below-one',
+        `Step '${step.name}' has threshold ${threshold}: it must be at least 1, or the step needs no signed evidence at all.`,
+        `${path}.threshold`,
+        target,
+      )
     else if (distinct > 0 && threshold > BigInt(distinct)) {
       add('error', 'threshold-too-high', `Step '${step.name}' needs ${threshold} functionaries to agree but authorizes only ${distinct}.`, `${path}.threshold`, target)
     }
     step.pubkeys.forEach((keyid, k) => {
-      if (!layout.keys.has(keyid)) add('error', 'unknown-pubkey', `Step '${step.name}' authorizes keyid ${keyid.slice(0, 8)}…, which is not among the layout's keys: its links can never verify.`, `${path}.pubkeys[${k}]`, target)
+      if (!layout.keys.has(keyid))
+        add(
+          'error',
+          'unknown-pubkey',
+          `Step '${step.name}' authorizes keyid ${keyid.slice(0, 8)}…, which is not among the layout's keys: its links can never verify.`,
+          `${path}.pubkeys[${k}]`,
+          target,
+        )
     })
   }
   for (const [index, inspection] of layout.inspect.entries()) {
     if (inspection.run.length === 0) {
-      add('error', 'empty-run', `Inspection '${inspection.name}' has an empty run command; the reference always fails it ("Got non-int return value 'None'").`, `inspect[${index}].run`, { kind: 'inspection', index, name: inspection.name })
+      add(
+        'error',
+        'empty-run',
+        `Inspection '${inspection.name}' has an empty run command; the reference always fails it ("Got non-int return value 'None'").`,
+        `inspect[${index}].run`,
+        { kind: 'inspection', index, name: inspection.name },
+      )
     }
   }
   for (const [keyid, key] of layout.keys) {
@@ -117,7 +143,13 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
     const path = `keys[${JSON.stringify(keyid)}]`
     if (!usedKeys.has(keyid)) add('warning', 'unused-key', `Key ${keyid.slice(0, 8)}… is in the layout but no step authorizes it.`, path, target)
     if (key.keyid !== undefined && key.keyid !== keyid) {
-      add('warning', 'keyid-mismatch', `Key ${keyid.slice(0, 8)}… embeds a different keyid (${key.keyid.slice(0, 8)}…): link files are named after the first, signatures must carry the second.`, `${path}.keyid`, target)
+      add(
+        'warning',
+        'keyid-mismatch',
+        `Key ${keyid.slice(0, 8)}… embeds a different keyid (${key.keyid.slice(0, 8)}…): link files are named after the first, signatures must carry the second.`,
+        `${path}.keyid`,
+        target,
+      )
     } else if (key.scheme !== undefined) {
       let computed: string | undefined
       try {
@@ -126,7 +158,13 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
         computed = undefined
       }
       if (computed !== undefined && computed !== keyid) {
-        add('warning', 'keyid-mismatch', `Key ${keyid.slice(0, 8)}… is listed under a keyid that is not the hash of its public key (${computed.slice(0, 8)}…); tools that compute keyids will not find it.`, path, target)
+        add(
+          'warning',
+          'keyid-mismatch',
+          `Key ${keyid.slice(0, 8)}… is listed under a keyid that is not the hash of its public key (${computed.slice(0, 8)}…); tools that compute keyids will not find it.`,
+          path,
+          target,
+        )
       }
     }
   }
@@ -168,7 +206,13 @@ function lintRules(
     try {
       return parseRule(source)
     } catch (error) {
-      add('error', 'malformed-rule', `Rule ${index + 1} of ${itemType} '${name}' is malformed: ${error instanceof CoreError ? error.detail : String(error)}`, `${path}[${index}]`, target)
+      add(
+        'error',
+        'malformed-rule',
+        `Rule ${index + 1} of ${itemType} '${name}' is malformed: ${error instanceof CoreError ? error.detail : String(error)}`,
+        `${path}[${index}]`,
+        target,
+      )
       return undefined
     }
   })
@@ -181,9 +225,21 @@ function lintRules(
     if (rule.type === 'MATCH') {
       const destination = rule.destinationStep
       if (itemType === 'step' && inspectionNames.has(destination) && !stepNames.has(destination)) {
-        add('error', 'match-inspection-from-step', `Step '${name}' matches against inspection '${destination}', but inspections run after step rules are checked: the rule can never match.`, at, target)
+        add(
+          'error',
+          'match-inspection-from-step',
+          `Step '${name}' matches against inspection '${destination}', but inspections run after step rules are checked: the rule can never match.`,
+          at,
+          target,
+        )
       } else if (!stepNames.has(destination) && !(itemType === 'inspection' && inspectionNames.has(destination))) {
-        add('error', 'match-unknown-step', `Rule ${index + 1} of ${itemType} '${name}' matches against '${destination}', which is not a ${itemType === 'step' ? 'step' : 'step or inspection'} of this layout: it matches nothing.`, at, target)
+        add(
+          'error',
+          'match-unknown-step',
+          `Rule ${index + 1} of ${itemType} '${name}' matches against '${destination}', which is not a ${itemType === 'step' ? 'step' : 'step or inspection'} of this layout: it matches nothing.`,
+          at,
+          target,
+        )
       }
     }
     if (rule.type === 'DISALLOW' && rule.pattern === '*' && index < parsed.length - 1) {
@@ -192,6 +248,12 @@ function lintRules(
   })
   const last = parsed.at(-1)
   if (!(last?.type === 'DISALLOW' && last.pattern === '*')) {
-    add('warning', 'missing-trailing-disallow', `The ${path.endsWith('materials') ? 'material' : 'product'} rules of ${itemType} '${name}' do not end with 'DISALLOW *': anything no rule mentions is allowed.`, path, target)
+    add(
+      'warning',
+      'missing-trailing-disallow',
+      `The ${path.endsWith('materials') ? 'material' : 'product'} rules of ${itemType} '${name}' do not end with 'DISALLOW *': anything no rule mentions is allowed.`,
+      path,
+      target,
+    )
   }
 }

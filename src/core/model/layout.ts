@@ -172,7 +172,8 @@ function readItems<T>(
   if (!Array.isArray(value)) {
     issues.push({
       path: member,
-      message: value === undefined ? `missing "${member}" (a list, possibly empty)` : `must be a list of ${member === 'steps' ? 'steps' : 'inspections'}, found ${describeValue(value)}`,
+      message:
+        value === undefined ? `missing "${member}" (a list, possibly empty)` : `must be a list of ${member === 'steps' ? 'steps' : 'inspections'}, found ${describeValue(value)}`,
     })
     return undefined
   }

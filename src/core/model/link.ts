@@ -88,7 +88,8 @@ export function ignoredLinkMembers(signed: JsonValue): Issue[] {
   if (!(signed instanceof Map)) return []
   const out: Issue[] = []
   for (const key of signed.keys()) {
-    if (!LINK_MEMBERS.has(key) && key !== 'self') out.push({ path: joinPath('', key), message: 'unknown member: the reference drops it, so it is not covered by the signature it checks' })
+    if (!LINK_MEMBERS.has(key) && key !== 'self')
+      out.push({ path: joinPath('', key), message: 'unknown member: the reference drops it, so it is not covered by the signature it checks' })
   }
   return out
 }
@@ -126,7 +127,12 @@ function readArtifacts(signed: JsonObject, key: 'materials' | 'products', issues
         if (problems++ < MAX_ARTIFACT_ISSUES) {
           issues.push({
             path: joinPath(joinPath(key, path), algorithm),
-            message: typeof digest === 'string' ? (digest === '' ? 'empty digest (must be hex)' : 'digest must be a hex string') : `digest must be a hex string, found ${describeValue(digest)}`,
+            message:
+              typeof digest === 'string'
+                ? digest === ''
+                  ? 'empty digest (must be hex)'
+                  : 'digest must be a hex string'
+                : `digest must be a hex string, found ${describeValue(digest)}`,
           })
         }
       }

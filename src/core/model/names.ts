@@ -13,7 +13,7 @@
  *   sublayout link directories `<name>.<first 8 characters of the keyid>`
  *   ({@link sublayoutLinkDirName}).
  */
-import { JsonFloat, type JsonScalar } from '../json/value.ts'
+import type { JsonFloat, JsonScalar } from '../json/value.ts'
 
 /** Python `str(value)` of a JSON scalar as the reference's parser produces it. */
 export function pythonStr(value: JsonScalar): string {

@@ -143,7 +143,13 @@ describe('fnmatch properties', () => {
 describe('patterns of literal segments and stars (matched on the UTF-16 text)', () => {
   /** The pattern as a regular expression over code points: `*` is any sequence, the rest literal. */
   const asRegExp = (pattern: string) =>
-    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('[\\s\\S]*')}$`, 'u')
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+        .join('[\\s\\S]*')}$`,
+      'u',
+    )
   // Few distinct characters, so that segments do occur in names; astral ones and a lone surrogate too.
   const alphabet = fc.constantFrom('a', 'b', '/', '.', '😀', '\ud800', 'é')
   const text = (maxLength: number) => fc.array(alphabet, { maxLength }).map((chars) => chars.join(''))

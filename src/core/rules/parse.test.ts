@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { CoreError, ValidationError } from '../errors.ts'
-import {
-  checkRule,
-  formatRule,
-  isValidRule,
-  parseRule,
-  parseRuleText,
-  quoteRuleToken,
-  ruleTextToSource,
-  ruleToList,
-  ruleToTextFromSource,
-  splitRuleText,
-} from './parse.ts'
+import { checkRule, formatRule, isValidRule, parseRule, parseRuleText, quoteRuleToken, ruleTextToSource, ruleToList, ruleToTextFromSource, splitRuleText } from './parse.ts'
 import type { ArtifactRule, GenericRuleType } from './types.ts'
 
 function errorOf(fn: () => unknown): CoreError {
@@ -37,16 +26,36 @@ describe('parseRule (in-toto 1.3.1 unpack_rule)', () => {
 
   it('parses the four MATCH shapes', () => {
     expect(parseRule(['MATCH', '*', 'WITH', 'PRODUCTS', 'FROM', 'build'])).toEqual({
-      type: 'MATCH', pattern: '*', sourcePrefix: '', destinationType: 'products', destinationPrefix: '', destinationStep: 'build',
+      type: 'MATCH',
+      pattern: '*',
+      sourcePrefix: '',
+      destinationType: 'products',
+      destinationPrefix: '',
+      destinationStep: 'build',
     })
     expect(parseRule(['match', '*.py', 'in', 'Src', 'with', 'Materials', 'from', 'Build'])).toEqual({
-      type: 'MATCH', pattern: '*.py', sourcePrefix: 'Src', destinationType: 'materials', destinationPrefix: '', destinationStep: 'Build',
+      type: 'MATCH',
+      pattern: '*.py',
+      sourcePrefix: 'Src',
+      destinationType: 'materials',
+      destinationPrefix: '',
+      destinationStep: 'Build',
     })
     expect(parseRule(['MATCH', '*', 'WITH', 'products', 'IN', 'dst', 'FROM', 'b'])).toEqual({
-      type: 'MATCH', pattern: '*', sourcePrefix: '', destinationType: 'products', destinationPrefix: 'dst', destinationStep: 'b',
+      type: 'MATCH',
+      pattern: '*',
+      sourcePrefix: '',
+      destinationType: 'products',
+      destinationPrefix: 'dst',
+      destinationStep: 'b',
     })
     expect(parseRule(['MaTcH', 'in', 'iN', 'with', 'WiTh', 'PRODUCTS', 'In', 'from', 'FrOm', 'in'])).toEqual({
-      type: 'MATCH', pattern: 'in', sourcePrefix: 'with', destinationType: 'products', destinationPrefix: 'from', destinationStep: 'in',
+      type: 'MATCH',
+      pattern: 'in',
+      sourcePrefix: 'with',
+      destinationType: 'products',
+      destinationPrefix: 'from',
+      destinationStep: 'in',
     })
   })
 
@@ -78,10 +87,7 @@ describe('parseRule (in-toto 1.3.1 unpack_rule)', () => {
   it('reports every non-string element with its path', () => {
     const error = errorOf(() => parseRule(['ALLOW', 1n, null], 'steps[0].expected_materials[2]'))
     expect(error).toBeInstanceOf(ValidationError)
-    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([
-      'steps[0].expected_materials[2][1]',
-      'steps[0].expected_materials[2][2]',
-    ])
+    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['steps[0].expected_materials[2][1]', 'steps[0].expected_materials[2][2]'])
   })
 
   it('collects issues through checkRule', () => {
@@ -96,7 +102,12 @@ describe('parseRule (in-toto 1.3.1 unpack_rule)', () => {
 describe('rule text form', () => {
   it('parses the one-line form', () => {
     expect(parseRuleText('MATCH *.py IN src WITH PRODUCTS IN dst FROM build')).toEqual({
-      type: 'MATCH', pattern: '*.py', sourcePrefix: 'src', destinationType: 'products', destinationPrefix: 'dst', destinationStep: 'build',
+      type: 'MATCH',
+      pattern: '*.py',
+      sourcePrefix: 'src',
+      destinationType: 'products',
+      destinationPrefix: 'dst',
+      destinationStep: 'build',
     })
     expect(parseRuleText('  allow\t"a b"  ')).toEqual({ type: 'ALLOW', pattern: 'a b' })
     expect(parseRuleText('REQUIRE ""')).toEqual({ type: 'REQUIRE', pattern: '' })
@@ -123,9 +134,9 @@ describe('rule text form', () => {
     expect(formatRule({ type: 'ALLOW', pattern: 'a b' })).toBe('ALLOW "a b"')
     expect(formatRule({ type: 'ALLOW', pattern: 'a"b' })).toBe('ALLOW "a\\"b"')
     expect(formatRule({ type: 'ALLOW', pattern: 'a\\b' })).toBe('ALLOW a\\b')
-    expect(
-      formatRule({ type: 'MATCH', pattern: '*', sourcePrefix: '', destinationType: 'materials', destinationPrefix: 'd', destinationStep: 's' }),
-    ).toBe('MATCH * WITH MATERIALS IN d FROM s')
+    expect(formatRule({ type: 'MATCH', pattern: '*', sourcePrefix: '', destinationType: 'materials', destinationPrefix: 'd', destinationStep: 's' })).toBe(
+      'MATCH * WITH MATERIALS IN d FROM s',
+    )
     expect(formatRule(['match', '*', 'in', '', 'with', 'products', 'from', 'x'])).toBe('match * in "" with products from x')
     expect(ruleToTextFromSource(['allow', 'é😀'])).toBe('allow é😀')
     expect(quoteRuleToken('\u2028')).toBe('"\u2028"')
@@ -134,9 +145,16 @@ describe('rule text form', () => {
 
   it('writes the canonical list form', () => {
     expect(ruleToList({ type: 'MODIFY', pattern: 'x' })).toEqual(['MODIFY', 'x'])
-    expect(
-      ruleToList({ type: 'MATCH', pattern: 'p', sourcePrefix: 's', destinationType: 'products', destinationPrefix: '', destinationStep: 'b' }),
-    ).toEqual(['MATCH', 'p', 'IN', 's', 'WITH', 'PRODUCTS', 'FROM', 'b'])
+    expect(ruleToList({ type: 'MATCH', pattern: 'p', sourcePrefix: 's', destinationType: 'products', destinationPrefix: '', destinationStep: 'b' })).toEqual([
+      'MATCH',
+      'p',
+      'IN',
+      's',
+      'WITH',
+      'PRODUCTS',
+      'FROM',
+      'b',
+    ])
   })
 })
 
@@ -157,15 +175,19 @@ describe('rule properties', () => {
   const rule: fc.Arbitrary<ArtifactRule> = fc.oneof(generic, match)
 
   it('parseRule(ruleToList(r)) round-trips', () => {
-    fc.assert(fc.property(rule, (r) => {
-      expect(parseRule(ruleToList(r))).toEqual(r)
-    }))
+    fc.assert(
+      fc.property(rule, (r) => {
+        expect(parseRule(ruleToList(r))).toEqual(r)
+      }),
+    )
   })
 
   it('parseRuleText(formatRule(r)) round-trips', () => {
-    fc.assert(fc.property(rule, (r) => {
-      expect(parseRuleText(formatRule(r))).toEqual(r)
-    }))
+    fc.assert(
+      fc.property(rule, (r) => {
+        expect(parseRuleText(formatRule(r))).toEqual(r)
+      }),
+    )
   })
 
   it('splitRuleText(formatRule(list)) gives the list back for any strings', () => {
@@ -177,8 +199,7 @@ describe('rule properties', () => {
   })
 
   it('keyword case never matters', () => {
-    const flip = (word: string, mask: number): string =>
-      [...word].map((ch, i) => ((mask >> i) & 1 ? ch.toUpperCase() : ch.toLowerCase())).join('')
+    const flip = (word: string, mask: number): string => [...word].map((ch, i) => ((mask >> i) & 1 ? ch.toUpperCase() : ch.toLowerCase())).join('')
     fc.assert(
       fc.property(match, fc.nat(), (r, mask) => {
         const list = ruleToList(r)

@@ -76,11 +76,7 @@ export async function openSecret(record: VaultRecord, passphrase: string, option
   const iv = base64ToBytes(checked.cipher.iv, 'vault IV')
   const key = await deriveKey(passphrase, salt, checked.kdf.iterations, 'decrypt')
   try {
-    const plain = await requireSubtle('decrypting a stored key').decrypt(
-      gcmParams(iv, options.associatedData),
-      key,
-      base64ToBytes(checked.ciphertext, 'vault ciphertext'),
-    )
+    const plain = await requireSubtle('decrypting a stored key').decrypt(gcmParams(iv, options.associatedData), key, base64ToBytes(checked.ciphertext, 'vault ciphertext'))
     return new Uint8Array(plain)
   } catch (cause) {
     throw new CoreError('decrypt', 'the stored key did not decrypt: wrong passphrase, or the record was altered', { cause })
@@ -129,9 +125,7 @@ async function deriveKey(passphrase: string, salt: Uint8Array, iterations: numbe
 }
 
 function gcmParams(iv: Uint8Array, associatedData: Uint8Array | undefined): AesGcmParams {
-  return associatedData === undefined
-    ? { name: 'AES-GCM', iv: asBufferSource(iv) }
-    : { name: 'AES-GCM', iv: asBufferSource(iv), additionalData: asBufferSource(associatedData) }
+  return associatedData === undefined ? { name: 'AES-GCM', iv: asBufferSource(iv) } : { name: 'AES-GCM', iv: asBufferSource(iv), additionalData: asBufferSource(associatedData) }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

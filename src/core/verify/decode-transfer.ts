@@ -62,7 +62,10 @@ export class TransferSender {
     const link = content.link
     return {
       status: 'loaded-link',
-      envelope: { ...(withoutSigned as Omit<Envelope, 'content' | 'signed'>), link: { ...link, materials: this.artifacts(link.materials), products: this.artifacts(link.products) } },
+      envelope: {
+        ...(withoutSigned as Omit<Envelope, 'content' | 'signed'>),
+        link: { ...link, materials: this.artifacts(link.materials), products: this.artifacts(link.products) },
+      },
       signature: result.signature,
     }
   }

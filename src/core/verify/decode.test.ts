@@ -22,7 +22,6 @@ import { MemoryLinkSource } from './sources.ts'
 
 const encoder = new TextEncoder()
 
-
 /** Reads `text` as a link file and checks the signed bytes against a fresh canonical encoding. */
 function signedBytesAgree(text: string | Uint8Array): boolean {
   const envelope = readLinkEnvelope(typeof text === 'string' ? encoder.encode(text) : text, 'test.link')
@@ -74,7 +73,12 @@ describe('signed bytes lent while a link is checked', () => {
     return createPrivateKey(material, publicKeyFor(publicOf(material)))
   }
   const digests = (salt: string, count: number): ArtifactMap =>
-    new Map(Array.from({ length: count }, (_, i) => [`src/file_${String(i).padStart(4, '0')}.py`, new Map([['sha256', Buffer.from(sha256(encoder.encode(`${salt}${i}`))).toString('hex')]])]))
+    new Map(
+      Array.from({ length: count }, (_, i) => [
+        `src/file_${String(i).padStart(4, '0')}.py`,
+        new Map([['sha256', Buffer.from(sha256(encoder.encode(`${salt}${i}`))).toString('hex')]]),
+      ]),
+    )
   const signedLink = async (name: string, products: ArtifactMap, key: PrivateKey) =>
     encoder.encode(serializeEnvelope(await addSignatures(createEnvelope({ type: 'link', link: createLink(name, { command: ['make'], products }) }, 'metablock'), [key])))
 
@@ -84,8 +88,13 @@ describe('signed bytes lent while a link is checked', () => {
     const b = await signedLink('b', digests('b', 300), second)
     // a's text with its last digit changed: same length, same maps but one digest, a's signature.
     const tampered = a.slice()
-    tampered[tampered.lastIndexOf(0x22) - 1] ^= 1
-    const source = new MemoryLinkSource([['a.link', a], ['b.link', b], ['c.link', tampered]])
+    const lastDigit = tampered.lastIndexOf(0x22) - 1
+    tampered[lastDigit] = (tampered[lastDigit] as number) ^ 1
+    const source = new MemoryLinkSource([
+      ['a.link', a],
+      ['b.link', b],
+      ['c.link', tampered],
+    ])
     const expected: Array<[string, PrivateKey, string]> = [
       ['a.link', first, 'valid'],
       ['b.link', second, 'valid'],
@@ -93,7 +102,10 @@ describe('signed bytes lent while a link is checked', () => {
       ['a.link', second, 'missing'],
     ]
     const requests = Array.from({ length: 6 }, () => expected).flat()
-    const results = await sequentialDecoder.decode(requests.map(([path, key]) => ({ path, key: key.publicKey })), source)
+    const results = await sequentialDecoder.decode(
+      requests.map(([path, key]) => ({ path, key: key.publicKey })),
+      source,
+    )
     expect(results.map((result) => (result.status === 'loaded' ? result.signature?.status : result.status))).toEqual(requests.map(([, , status]) => status))
     for (const result of results) {
       if (result.status !== 'loaded' || result.envelope.format !== 'metablock') throw new Error('expected a loaded metablock')

@@ -19,7 +19,14 @@ function step(name: string, expectedMaterials: string[][], expectedProducts: str
 const layout = {
   steps: [
     step('build', [['DISALLOW', '*']], [['CREATE', '*']]),
-    step('package', [['MATCH', '*', 'WITH', 'PRODUCTS', 'FROM', 'build'], ['DISALLOW', '*']], [['ALLOW', '*']]),
+    step(
+      'package',
+      [
+        ['MATCH', '*', 'WITH', 'PRODUCTS', 'FROM', 'build'],
+        ['DISALLOW', '*'],
+      ],
+      [['ALLOW', '*']],
+    ),
   ],
 } as unknown as Layout
 
@@ -38,7 +45,11 @@ function ownTraces(buildLink: Link) {
   return { materials, products: evaluateRuleList('package', 'products', layout.steps[1]!.expectedProducts, pack, lookup) }
 }
 
-const reduced = (buildLink: Link) => new Map([[stringKey('build'), buildLink], [stringKey('package'), pack]])
+const reduced = (buildLink: Link) =>
+  new Map([
+    [stringKey('build'), buildLink],
+    [stringKey('package'), pack],
+  ])
 
 describe('EarlyStepRules', () => {
   it('evaluates a step once it and the steps it matches against have arrived, and hands over the same traces', () => {
@@ -61,7 +72,7 @@ describe('EarlyStepRules', () => {
     expect(early.take(0, otherBuild, reduced(otherBuild))).toBeUndefined()
   })
 
-  it('guesses the first authorized link with a valid signature, in the verifier\'s order', () => {
+  it("guesses the first authorized link with a valid signature, in the verifier's order", () => {
     const candidates = [
       [
         { request: 0, authorized: false },

@@ -31,7 +31,11 @@ export function explainRuleFailure(trace: RuleListTrace, context: ExplainContext
       }.`
     case 'disallowed': {
       const names = failure.artifacts
-      const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '')
+      const shown =
+        names
+          .slice(0, 3)
+          .map((n) => `'${n}'`)
+          .join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '')
       const first = names[0] as string
       const reason = whyNotConsumed(trace, index, first, context)
       return `${where} forbids ${shown}: no earlier rule accepted ${names.length === 1 ? 'it' : 'them'}.${reason ? ` ${reason}` : ''}`

@@ -17,7 +17,6 @@ import { PackedArtifactMap } from './packed-artifacts.ts'
 
 const encoder = new TextEncoder()
 
-
 type Outcome = { readonly envelope: ReturnType<typeof observe> } | { readonly error: string }
 
 function outcome(read: () => Envelope): Outcome {
@@ -132,7 +131,7 @@ describe('the fast link reader', () => {
     ['truncated in a digest', base.slice(0, base.indexOf(firstDigest) + 10), false],
     ['unterminated path at the end', base.slice(0, materialsAt) + '\n   "abc', false],
     ['missing comma between artifacts', base.replace('},\n   "src/pkg1/file_00001.py"', '}\n   "src/pkg1/file_00001.py"'), false],
-    ['comma after the last artifact', base.replace(/}\n  },\n  "name"/, '},\n  },\n  "name"'), false],
+    ['comma after the last artifact', base.replace(/}\n {2}},\n {2}"name"/, '},\n  },\n  "name"'), false],
     ['root is a list', `[${base}]`, false],
     ['a layout', JSON.stringify({ signatures: [], signed: { _type: 'layout', expires: '2030-01-01T00:00:00Z', keys: {}, readme: '', steps: [], inspect: [] } }), false],
     ['a DSSE envelope', JSON.stringify({ payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [] }), false],

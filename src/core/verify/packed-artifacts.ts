@@ -50,7 +50,7 @@ export function packArtifacts(artifacts: ArtifactMap): PackedArtifacts {
   const digests: string[] = []
   for (const [path, hashes] of artifacts) {
     if (hashes.size !== 1 || path.includes(SEPARATOR)) return { kind: 'map', map: artifacts }
-    const [[name, digest]] = hashes as unknown as Iterable<[string, string]>
+    const [name, digest] = hashes.entries().next().value as [string, string]
     algorithm ??= name
     if (name !== algorithm || digest.includes(SEPARATOR)) return { kind: 'map', map: artifacts }
     paths.push(path)

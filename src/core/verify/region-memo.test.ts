@@ -44,8 +44,8 @@ describe('the region memo', () => {
   const firstDigest = digestAt(base.indexOf('"sha256": "'))
   const variants: Array<[string, string]> = [
     ['the same link', base],
-    ['the materials\' last digest changed in its last character', flipHexAt(base, materialsLastDigit)],
-    ['the products\' last digest changed in its last character', flipHexAt(base, productsLastDigit)],
+    ["the materials' last digest changed in its last character", flipHexAt(base, materialsLastDigit)],
+    ["the products' last digest changed in its last character", flipHexAt(base, productsLastDigit)],
     ['the first digest changed in its first character', flipHexAt(base, firstDigest)],
     ['a digest in the middle changed', flipHexAt(base, base.indexOf('"sha256"', base.length >> 1) + 20)],
     ['materials and products swapped', inTotoLink({ ...FULL, materials: FULL.products, products: FULL.materials })],

@@ -9,16 +9,7 @@ import type { ArtifactKind } from '../rules/types.ts'
 export const REPORT_VERSION = 1
 
 /** Where verification stopped. Stable, machine-readable; UIs branch on these, never on text. */
-export type Stage =
-  | 'format'
-  | 'layout-signature'
-  | 'expired'
-  | 'parameters'
-  | 'link-signature'
-  | 'link-threshold'
-  | 'sublayout'
-  | 'artifact-rule'
-  | 'inspection'
+export type Stage = 'format' | 'layout-signature' | 'expired' | 'parameters' | 'link-signature' | 'link-threshold' | 'sublayout' | 'artifact-rule' | 'inspection'
 
 /**
  * - `pass`: everything the reference checks passed.

@@ -136,13 +136,7 @@ class Queue {
  * Evaluates one rule list of one item and returns its trace. The trace's status is `fail` at
  * the first failing rule; rules after it are `not-reached`.
  */
-export function evaluateRuleList(
-  itemName: string,
-  kind: ArtifactKind,
-  rules: readonly RuleSource[],
-  link: Link,
-  links: RuleLinks,
-): RuleListTrace {
+export function evaluateRuleList(itemName: string, kind: ArtifactKind, rules: readonly RuleSource[], link: Link, links: RuleLinks): RuleListTrace {
   const artifacts = kind === 'materials' ? link.materials : link.products
   const queue = new Queue(artifacts)
   // Rules only ever remove from the queue, so a sorted queue stays sorted.
@@ -221,7 +215,12 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
   }
 }
 
-function evaluateMatch(rule: MatchRule, queue: Queue, sorted: boolean, links: RuleLinks): Pick<RuleOutcome, 'status' | 'consumed' | 'consumedAt' | 'misses' | 'destinationFound' | 'failure'> {
+function evaluateMatch(
+  rule: MatchRule,
+  queue: Queue,
+  sorted: boolean,
+  links: RuleLinks,
+): Pick<RuleOutcome, 'status' | 'consumed' | 'consumedAt' | 'misses' | 'destinationFound' | 'failure'> {
   const artifacts = queue.map
   const paths = queue.paths
   const destination = links.get(rule.destinationStep)

@@ -101,7 +101,7 @@ function replaceField(field: string, parameters: ReadonlyMap<string, string>, fa
   if (rest.startsWith('!')) {
     conversion = rest.slice(1, 2)
     rest = rest.slice(2)
-    if (rest !== '' && !rest.startsWith(':')) fail('expected \':\' after conversion specifier')
+    if (rest !== '' && !rest.startsWith(':')) fail("expected ':' after conversion specifier")
     if (!['r', 's', 'a'].includes(conversion)) fail(`unknown conversion specifier ${conversion || '(empty)'}`)
   }
   const spec = rest.startsWith(':') ? pythonFormat(rest.slice(1), parameters) : ''

@@ -78,23 +78,23 @@ export async function verifySupplyChain(options: VerifyOptions): Promise<Verific
  * Reads the layout file, then verifies. A layout that cannot be read becomes a `format`
  * failure report (the reference fails before checking anything else).
  */
-export async function verifyLayoutFile(
-  layoutBytes: Uint8Array,
-  layoutFile: string,
-  options: Omit<VerifyOptions, 'layout' | 'layoutFile'>,
-): Promise<VerificationReport> {
+export async function verifyLayoutFile(layoutBytes: Uint8Array, layoutFile: string, options: Omit<VerifyOptions, 'layout' | 'layoutFile'>): Promise<VerificationReport> {
   let layout: Envelope
   try {
     layout = readEnvelope(layoutBytes, layoutFile)
   } catch (error) {
     const info = toErrorInfo(error, layoutFile)
-    return failedReport(options.now ?? new Date(), {
-      stage: 'format',
-      errorType: errorTypeOf(info),
-      message: `The layout could not be read: ${info.message}`,
-      file: layoutFile,
-      path: info.path,
-    }, { file: layoutFile, signatures: [] })
+    return failedReport(
+      options.now ?? new Date(),
+      {
+        stage: 'format',
+        errorType: errorTypeOf(info),
+        message: `The layout could not be read: ${info.message}`,
+        file: layoutFile,
+        path: info.path,
+      },
+      { file: layoutFile, signatures: [] },
+    )
   }
   return verifySupplyChain({ ...options, layout, layoutFile })
 }
@@ -166,14 +166,7 @@ class Verification {
   }
 
   /** Verifies one layout level (the root or a sublayout) and returns its summary link. */
-  private async level(
-    envelope: Envelope,
-    keys: readonly PublicKey[],
-    dir: string,
-    summaryName: JsonValue | undefined,
-    depth: number,
-    trace: LevelTrace,
-  ): Promise<LevelResult> {
+  private async level(envelope: Envelope, keys: readonly PublicKey[], dir: string, summaryName: JsonValue | undefined, depth: number, trace: LevelTrace): Promise<LevelResult> {
     const file = depth === 0 ? this.options.layoutFile : undefined
     const timed = <T>(name: string, work: () => Promise<T>): Promise<T> => this.timed(depth === 0 ? name : `sublayout.${name}`, work)
 
@@ -209,7 +202,13 @@ class Verification {
         layout = substituteParameters(layout, this.options.parameters)
       } catch (error) {
         const info = toErrorInfo(error)
-        throw new Stop({ stage: 'parameters', errorType: /KeyError|IndexError|TypeError/.exec(info.detail)?.[0] ?? 'ValueError', message: `Parameter substitution failed: ${info.message}`, file, path: info.path })
+        throw new Stop({
+          stage: 'parameters',
+          errorType: /KeyError|IndexError|TypeError/.exec(info.detail)?.[0] ?? 'ValueError',
+          message: `Parameter substitution failed: ${info.message}`,
+          file,
+          path: info.path,
+        })
       }
     }
 
@@ -325,7 +324,10 @@ class Verification {
 
   private async checkLayoutSignatures(envelope: Envelope, keys: readonly PublicKey[], file: string | undefined): Promise<{ traces: LayoutSignatureTrace[]; failure?: Failure }> {
     if (keys.length === 0) {
-      return { traces: [], failure: { stage: 'layout-signature', errorType: 'SignatureVerificationError', message: 'Layout signature verification requires at least one key.', file } }
+      return {
+        traces: [],
+        failure: { stage: 'layout-signature', errorType: 'SignatureVerificationError', message: 'Layout signature verification requires at least one key.', file },
+      }
     }
     const traces: LayoutSignatureTrace[] = []
     let failure: Failure | undefined
@@ -347,7 +349,13 @@ class Verification {
       } catch (error) {
         const info = toErrorInfo(error, file)
         traces.push({ keyid: key.keyid, status: 'error', message: info.message })
-        failure ??= { stage: stageOfError(info, 'layout-signature'), errorType: errorTypeOf(info), message: `Checking the layout signature by ${key.keyid} failed: ${info.detail}`, file, path: info.path }
+        failure ??= {
+          stage: stageOfError(info, 'layout-signature'),
+          errorType: errorTypeOf(info),
+          message: `Checking the layout signature by ${key.keyid} failed: ${info.detail}`,
+          file,
+          path: info.path,
+        }
       }
     }
     return { traces, failure }
@@ -451,7 +459,12 @@ class Verification {
         }
         const signer = candidate.authorization.key.keyid
         if (signers.includes(signer)) {
-          this.warnings.push({ kind: 'duplicate-signer', step: step.name, file: candidate.path, message: `'${candidate.path}' is signed by the same key as another link of step '${step.name}'; it counts once towards the threshold.` })
+          this.warnings.push({
+            kind: 'duplicate-signer',
+            step: step.name,
+            file: candidate.path,
+            message: `'${candidate.path}' is signed by the same key as another link of step '${step.name}'; it counts once towards the threshold.`,
+          })
         }
         signers.push(signer)
         update({ status: 'valid', signer })
@@ -478,7 +491,12 @@ class Verification {
 
   private async sublayout(layout: Layout, step: Step, id: string, entry: VerifiedLink, dir: string, depth: number, draft: StepTraceDraft): Promise<Link> {
     if (depth + 1 > MAX_SUBLAYOUT_DEPTH) {
-      throw new Stop({ stage: 'sublayout', errorType: 'RecursionError', message: `Sublayouts nest deeper than ${MAX_SUBLAYOUT_DEPTH} levels at step '${step.name}'.`, step: step.name })
+      throw new Stop({
+        stage: 'sublayout',
+        errorType: 'RecursionError',
+        message: `Sublayouts nest deeper than ${MAX_SUBLAYOUT_DEPTH} levels at step '${step.name}'.`,
+        step: step.name,
+      })
     }
     const subTrace: LevelTrace = { layout: { file: entry.path, format: entry.envelope.format, signatures: [] }, steps: [], inspections: [] }
     const finish = (failure?: Failure): VerificationReport => ({
@@ -566,7 +584,12 @@ class Verification {
       if (result.status === 'error') {
         draft.status = 'fail'
         draft.message = result.message
-        throw new Stop({ stage: 'inspection', errorType: result.errorType, message: `Inspection '${inspection.name}' could not run ${pythonRepr(inspection.run as JsonValue[])}: ${result.message}`, inspection: inspection.name })
+        throw new Stop({
+          stage: 'inspection',
+          errorType: result.errorType,
+          message: `Inspection '${inspection.name}' could not run ${pythonRepr(inspection.run as JsonValue[])}: ${result.message}`,
+          inspection: inspection.name,
+        })
       }
       draft.how = result.how
       const returnValue = result.link.byproducts.get('return-value')

@@ -40,7 +40,11 @@ export function inTotoLink(signed: Record<string, unknown>): string {
   const toJson = (value: unknown): JsonValue => {
     if (value === null || typeof value !== 'object' || value instanceof Map) return value as JsonValue
     if (Array.isArray(value)) return value.map(toJson)
-    return new Map(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, toJson(item)]))
+    return new Map(
+      Object.entries(value)
+        .filter(([, item]) => item !== undefined)
+        .map(([key, item]) => [key, toJson(item)]),
+    )
   }
   const content = toJson({ signatures: [{ keyid: 'ab'.repeat(32), sig: 'cd'.repeat(64) }], signed: { _type: 'link', ...signed } })
   return pythonJsonDumps(content, { indent: 1 })

@@ -3,18 +3,7 @@
  * workspace (read-only, coloured by `status`). Nodes and edges are derived from the layout by
  * core/editor/graph.ts; this component only adds positions and pictures.
  */
-import {
-  Background,
-  Controls,
-  MarkerType,
-  ReactFlow,
-  ReactFlowProvider,
-  applyNodeChanges,
-  useReactFlow,
-  type Connection,
-  type Edge,
-  type NodeChange,
-} from '@xyflow/react'
+import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, type Connection, type Edge, type NodeChange } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { autoLayout, placeNewNodes, type Point } from '../../../core/editor/auto-layout.ts'
@@ -115,7 +104,9 @@ function GraphCanvas({
     }
   }, [needsEngine, graph, known, missing, setKnown])
 
-  const highlightEdge = highlightRule ? graph.edges.find((e) => e.kind === 'artifact' && e.rule.item === highlightRule.item && e.rule.list === highlightRule.list && e.rule.index === highlightRule.index)?.id : undefined
+  const highlightEdge = highlightRule
+    ? graph.edges.find((e) => e.kind === 'artifact' && e.rule.item === highlightRule.item && e.rule.list === highlightRule.list && e.rule.index === highlightRule.index)?.id
+    : undefined
 
   // Unchanged nodes keep their object identity, so React Flow and the memoized node pictures skip them: an edit of
   // one step in a layout of hundreds re-renders that step only.
@@ -137,8 +128,26 @@ function GraphCanvas({
       }
       const flowNode: FlowNode =
         node.kind === 'functionary'
-          ? { id: node.id, type: 'functionary', position, data: { node }, ariaLabel: `Functionary ${node.label}`, selected: isSelected, connectable: !readOnly, deletable: !readOnly }
-          : { id: node.id, type: 'item', position, data: { node, status: nodeStatus, highlighted }, ariaLabel: node.name, selected: isSelected, connectable: !readOnly, deletable: !readOnly }
+          ? {
+              id: node.id,
+              type: 'functionary',
+              position,
+              data: { node },
+              ariaLabel: `Functionary ${node.label}`,
+              selected: isSelected,
+              connectable: !readOnly,
+              deletable: !readOnly,
+            }
+          : {
+              id: node.id,
+              type: 'item',
+              position,
+              data: { node, status: nodeStatus, highlighted },
+              ariaLabel: node.name,
+              selected: isSelected,
+              connectable: !readOnly,
+              deletable: !readOnly,
+            }
       next.set(node.id, { signature, node: flowNode })
       return flowNode
     })
@@ -215,7 +224,12 @@ function GraphCanvas({
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     // Removal is an edit of the layout (onDelete below), never a local change.
-    setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), current))
+    setNodes((current) =>
+      applyNodeChanges(
+        changes.filter((c) => c.type !== 'remove'),
+        current,
+      ),
+    )
   }, [])
 
   const onNodeDragStop = useCallback(

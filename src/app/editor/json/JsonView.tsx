@@ -90,7 +90,11 @@ export default function JsonView() {
         actions.replaceLayout(result.layout)
         return
       }
-      monaco.editor.setModelMarkers(model, 'layout', result.problems.map((p) => markerFor(model, p.range, p.path ? `${p.path}: ${p.message}` : p.message, monaco.MarkerSeverity.Error)))
+      monaco.editor.setModelMarkers(
+        model,
+        'layout',
+        result.problems.map((p) => markerFor(model, p.range, p.path ? `${p.path}: ${p.message}` : p.message, monaco.MarkerSeverity.Error)),
+      )
       setProblems(result.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)))
     }
     const typing = model.onDidChangeContent((event) => {
@@ -120,7 +124,11 @@ export default function JsonView() {
       if (change) {
         const start = model.getPositionAt(change.start)
         const end = model.getPositionAt(change.end)
-        model.pushEditOperations([], [{ range: { startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column }, text: change.text }], () => null)
+        model.pushEditOperations(
+          [],
+          [{ range: { startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column }, text: change.text }],
+          () => null,
+        )
       }
       writing = false
       module.monaco.editor.setModelMarkers(model, 'layout', [])
@@ -136,7 +144,14 @@ export default function JsonView() {
       monaco.editor.setModelMarkers(
         model,
         'lint',
-        lintOf(layout).map((f) => markerFor(model, firstLine(model, locate(offsets, f.path)), `${f.code}: ${f.message}`, f.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning)),
+        lintOf(layout).map((f) =>
+          markerFor(
+            model,
+            firstLine(model, locate(offsets, f.path)),
+            `${f.code}: ${f.message}`,
+            f.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+          ),
+        ),
       )
     }, LINT_MARKER_DELAY_MS)
     return () => clearTimeout(timer)

@@ -1,7 +1,7 @@
 /** Requests for the bundle pipeline made from a reference vector's directory. */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { loadVectors } from '../../../cli/__tests__/vectors.ts'
+import { loadVectors } from '../../../../test/support/vectors.ts'
 import type { BundleInput } from '../assemble.ts'
 import type { BundleRequest } from '../verify-bundle.ts'
 
@@ -34,4 +34,3 @@ export function vectorRequest(name: string): BundleRequest {
     parameters: vector.expected.substitution_parameters ? new Map(Object.entries(vector.expected.substitution_parameters)) : undefined,
   }
 }
-

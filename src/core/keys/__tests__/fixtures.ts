@@ -16,7 +16,9 @@ export function readText(path: string): string {
 }
 
 export function vectorNames(): string[] {
-  return readdirSync(VECTORS).filter((name) => existsSync(join(VECTORS, name, 'expected.json'))).sort()
+  return readdirSync(VECTORS)
+    .filter((name) => existsSync(join(VECTORS, name, 'expected.json')))
+    .sort()
 }
 
 export function expectedOf(vector: string): JsonObject {
@@ -58,5 +60,9 @@ export function layoutKeys(layout: JsonObject): PublicKey[] {
 }
 
 export function listFiles(dir: string, suffix: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(suffix)).sort() : []
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.endsWith(suffix))
+        .sort()
+    : []
 }

@@ -58,4 +58,3 @@ Z93xQ+I3+wqQQfBk6rSopnUHT8o4Uw2SHmjUfPsTq5o9sNBIg5mPsEttHEtwotSX
 1iVtKaFutBo1g/jk3gx9FncSsni1hifiOl6Ndhm+ymWtF5qe
 -----END ENCRYPTED PRIVATE KEY-----
 `
-

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const FIXTURES = resolve(fileURLToPath(new URL('../../../test/fixtures', import.meta.url)))
+export const FIXTURES = resolve(fileURLToPath(new URL('../fixtures', import.meta.url)))
 export const VECTORS = join(FIXTURES, 'vectors')
 
 export interface Expected {
