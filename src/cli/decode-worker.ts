@@ -3,8 +3,6 @@
  * file per message, with the same code as on the main thread, and posts the result back
  * packed for a cheap transfer.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 import type { PublicKey } from '../core/keys/types.ts'
 import { decodeOne } from '../core/verify/decode.ts'
@@ -12,6 +10,7 @@ import { TransferSender, transferablesOf, type TransferredResult } from '../core
 import { ArtifactRegionMemo } from '../core/verify/region-memo.ts'
 import { installNodeCrypto } from './native-crypto.ts'
 import { DirectoryLinkSource } from './node-fs.ts'
+import { readRegularFileSync } from './safe-read.ts'
 
 export interface WorkerRequest {
   /** One `decode` call of the pool: its results go to one receiver (decode-transfer.ts). */
@@ -51,25 +50,13 @@ class ReusingLinkSource extends DirectoryLinkSource {
 
   /** The file's bytes in the shared buffer; `undefined` when it cannot be read (then `read` tells why). */
   readNow(path: string): Uint8Array | undefined {
-    const file = isAbsolute(path) ? path : join(this.directory, path)
-    let fd: number
     try {
-      fd = openSync(file, 'r')
+      return readRegularFileSync(this.pathOf(path), { maxBytes: this.maxBytes, what: 'a link file' }, (size) => {
+        if (this.buffer.length < size) this.buffer = new Uint8Array(Math.max(size, 1 << 20))
+        return this.buffer
+      })
     } catch {
       return undefined
-    }
-    try {
-      const info = fstatSync(fd)
-      const size = info.size
-      if (!info.isFile() || size > this.maxBytes) return undefined
-      if (this.buffer.length < size) this.buffer = new Uint8Array(Math.max(size, 1 << 20))
-      let length = 0
-      for (let read = 1; read > 0 && length < size; length += read) read = readSync(fd, this.buffer, length, size - length, null)
-      return this.buffer.subarray(0, length)
-    } catch {
-      return undefined
-    } finally {
-      closeSync(fd)
     }
   }
 }

@@ -7,9 +7,9 @@
  * One deliberate difference: a single exclude pattern without ':' is taken as a list of one
  * (the reference keeps it as a string and then fails with a FormatError).
  */
-import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { FileReadError, readRegularFileSync } from './safe-read.ts'
 import { UsageError } from './usage.ts'
 
 export interface InTotoSettings {
@@ -42,12 +42,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, files: readon
     if (name.startsWith('IN_TOTO_') && name.length > 'IN_TOTO_'.length && value !== undefined) raw.set(name.slice(8), { value, from: `environment variable ${name}` })
   }
   for (const file of files) {
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch {
-      continue // configparser.read skips files it cannot open
-    }
+    const text = readRcFile(file)
+    if (text === undefined) continue
     for (const [name, value] of parseRc(text, file)) raw.set(name, { value, from: `'${file}'` })
   }
   // set_settings: empty values leave the default in place.
@@ -66,6 +62,30 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, files: readon
   }
   if (basePath && basePath.value.includes(':')) throw new UsageError(`ARTIFACT_BASE_PATH from ${basePath.from} holds a ':', which in-toto reads as a list: '${basePath.value}'`)
   return { excludePatterns: patterns?.value.split(':'), basePath: basePath?.value, timeoutSeconds }
+}
+
+/** An rcfile is a few lines; anything near this is not one. */
+export const MAX_RC_FILE_BYTES = 1024 * 1024
+
+/**
+ * An rcfile's text, or `undefined` when there is none: `configparser.read` skips files it
+ * cannot open. What it would block on (a FIFO) or read without end (a device), a file over
+ * {@link MAX_RC_FILE_BYTES}, and text that is not UTF-8 (Python stops with
+ * `UnicodeDecodeError`) are refused, naming the file.
+ */
+function readRcFile(file: string): string | undefined {
+  let bytes: Uint8Array
+  try {
+    bytes = readRegularFileSync(file, { maxBytes: MAX_RC_FILE_BYTES, what: 'an in-toto settings file' })
+  } catch (error) {
+    if (error instanceof FileReadError && (error.failure === 'missing' || error.failure === 'unreadable' || error.reason.startsWith('it is a directory'))) return undefined
+    throw new UsageError(`cannot read the in-toto settings file '${file}': ${error instanceof FileReadError ? error.reason : String(error)}`)
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new UsageError(`cannot read the in-toto settings file '${file}': it is not valid UTF-8`)
+  }
 }
 
 /**

@@ -5,22 +5,32 @@
  * PKCS#8, securesystemslib JSON); `-t/--key-type` is accepted as in in-toto's tools and then
  * requires that kind of key.
  */
-import { readFile } from 'node:fs/promises'
 import { importPrivateKey, importPublicKey, PasswordRequiredError } from '../core/keys/import.ts'
 import type { KeyAlgorithm, PrivateKey, PublicKey } from '../core/keys/types.ts'
 import { askPassword } from './password.ts'
+import { FileReadError, readRegularFile } from './safe-read.ts'
 import { UsageError } from './usage.ts'
 
 export const KEY_TYPES: readonly KeyAlgorithm[] = ['rsa', 'ed25519', 'ecdsa']
 
-/** Reads a file named on the command line; a missing or unreadable file is a usage error naming it. */
-export async function readInputFile(file: string, what: string): Promise<Buffer> {
+/**
+ * Largest layout, link or parameters file a command reads (the size link files are limited to):
+ * bounded memory when a path names something huge or endless (`/dev/zero`).
+ */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+/** Largest key file: a 16,384-bit RSA key in PEM is about 13 KB; anything near this is not a key. */
+export const MAX_KEY_FILE_BYTES = 1024 * 1024
+
+/**
+ * Reads a file named on the command line (regular files only, at most `maxBytes`); anything
+ * else is a usage error naming it and saying why.
+ */
+export async function readInputFile(file: string, what: string, maxBytes: number = MAX_DOCUMENT_BYTES): Promise<Uint8Array> {
   try {
-    return await readFile(file)
+    return await readRegularFile(file, { maxBytes, what: `a ${what}` })
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message
-    throw new UsageError(`cannot read the ${what} '${file}': ${reason}`)
+    if (!(error instanceof FileReadError)) throw error
+    throw new UsageError(`cannot read the ${what} '${file}': ${error.reason}`)
   }
 }
 
@@ -50,7 +60,7 @@ export interface PasswordChoice {
  * `prompt` is set; an empty answer means "no password", as in securesystemslib.
  */
 export async function loadSigningKey(file: string, keyType: KeyAlgorithm | undefined, choice: PasswordChoice): Promise<PrivateKey> {
-  const bytes = await readInputFile(file, 'key file')
+  const bytes = await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES)
   try {
     return await importPrivateKey(bytes, { file, keyType, password: choice.password })
   } catch (error) {
@@ -68,6 +78,6 @@ export async function loadSigningKey(file: string, keyType: KeyAlgorithm | undef
  * file (an ECDSA PEM key gets the keyid its private key signs with: see importPublicKey).
  */
 export async function loadPublicKeyFile(file: string, keyType: KeyAlgorithm | undefined): Promise<PublicKey> {
-  const text = (await readInputFile(file, 'key file')).toString('utf8')
+  const text = new TextDecoder().decode(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
   return importPublicKey(text, { file, keyType })
 }

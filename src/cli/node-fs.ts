@@ -4,12 +4,13 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { readdir, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { CoreError } from '../core/errors.ts'
 import type { HashDict } from '../core/model/types.ts'
 import type { RecordingFs } from '../core/record/record.ts'
 import type { LinkSource } from '../core/verify/sources.ts'
+import { FileReadError, readRegularFile } from './safe-read.ts'
 
 /**
  * Link files bigger than this are refused with a clear message instead of exhausting memory
@@ -29,24 +30,16 @@ export class DirectoryLinkSource implements LinkSource {
   }
 
   async read(path: string): Promise<Uint8Array | undefined> {
-    const file = isAbsolute(path) ? path : join(this.directory, path)
-    let size: number
     try {
-      const info = await stat(file)
-      if (!info.isFile()) return undefined
-      size = info.size
-    } catch {
-      // The reference swallows every OSError when opening a link (missing, a directory, no permission).
-      return undefined
+      return await readRegularFile(this.pathOf(path), { maxBytes: this.maxBytes, what: 'a link file' })
+    } catch (error) {
+      return linkReadOutcome(error, path)
     }
-    if (size > this.maxBytes) {
-      throw new CoreError('format', `the file is ${formatBytes(size)}, larger than the ${formatBytes(this.maxBytes)} a link file may have here`, { file: path })
-    }
-    try {
-      return await readFile(file)
-    } catch {
-      return undefined
-    }
+  }
+
+  /** The file's path on disk. */
+  pathOf(path: string): string {
+    return isAbsolute(path) ? path : join(this.directory, path)
   }
 
   async list(): Promise<readonly string[]> {
@@ -125,9 +118,15 @@ export class DiskRecordingFs implements RecordingFs {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GiB`
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`
-  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`
-  return `${bytes} bytes`
+/**
+ * What a link file that could not be read means. The reference swallows every `OSError` when
+ * it opens a link (`in_toto.models.metadata.Metablock.load` in `verify_link_signature_thresholds`
+ * goes on without it): a missing file, a directory, no permission, a name too long — the link
+ * is then simply not there. A FIFO, socket or device is refused (the reference would wait on a
+ * FIFO forever, or read a device without end), and so is a file over the size limit.
+ */
+export function linkReadOutcome(error: unknown, path: string): undefined {
+  if (!(error instanceof FileReadError)) throw error
+  if (error.failure === 'missing' || error.failure === 'unreadable' || (error.failure === 'not-regular' && error.reason.startsWith('it is a directory'))) return undefined
+  throw new CoreError('format', error.reason, { file: path })
 }

@@ -1,5 +1,7 @@
 /** Shared setup of the hostile-input tests: a passing reference vector, copied, verified. */
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { importVerifyKeyFile } from '../../src/core/keys/import.ts'
 import type { LinkDecoder } from '../../src/core/verify/decode.ts'
@@ -8,6 +10,7 @@ import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
 import { freshCopy, loadVectors, type Vector } from '../support/vectors.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
 import { DirectoryLinkSource } from '../../src/cli/node-fs.ts'
+import { cli, type CliResult } from '../../src/cli/__tests__/harness.ts'
 
 /** A vector that passes and has link files to replace. */
 export function passingVector(): Vector {
@@ -17,6 +20,10 @@ export function passingVector(): Vector {
 }
 
 export interface Bundle {
+  /** The copy's root (layout/, keys/, links/, work/). */
+  readonly root: string
+  /** The working directory the vector's command runs in. */
+  readonly work: string
   readonly linksDir: string
   /** Link file names of the vector. */
   readonly links: readonly string[]
@@ -28,6 +35,8 @@ export function copyOf(vector: Vector): Bundle {
   const copy = freshCopy(vector)
   const linksDir = join(copy.root, 'links')
   return {
+    root: copy.root,
+    work: copy.work,
     linksDir,
     links: readdirSync(linksDir).filter((name) => name.endsWith('.link')),
     async verify(decoder) {
@@ -53,4 +62,59 @@ export async function timed<T>(label: string, work: () => T | Promise<T>): Promi
   const ms = performance.now() - started
   process.stdout.write(`[hostile] ${label}: ${ms.toFixed(1)} ms\n`)
   return { value, ms }
+}
+
+/** `layout-studio verify` with the vector's keys on the copy (in its working directory), with `overrides` of single flags and `extra` arguments. */
+export async function verifyCli(
+  vector: Vector,
+  bundle: Bundle,
+  overrides: { layout?: string; keys?: readonly string[]; linkDir?: string } = {},
+  ...extra: string[]
+): Promise<CliResult> {
+  const previous = process.cwd()
+  process.chdir(bundle.work)
+  try {
+    const keys = overrides.keys ?? vector.layoutKeys.map((path) => resolve(bundle.work, path))
+    return await cli(
+      'verify',
+      '--layout',
+      overrides.layout ?? join(bundle.root, 'layout', 'root.layout'),
+      '--layout-keys',
+      ...keys,
+      '--key-types',
+      ...vector.keyTypes.slice(0, keys.length),
+      '--link-dir',
+      overrides.linkDir ?? bundle.linksDir,
+      ...extra,
+    )
+  } finally {
+    process.chdir(previous)
+  }
+}
+
+/** A named pipe at `path` (Node has no mkfifo). */
+export function mkfifo(path: string): void {
+  execFileSync('mkfifo', [path])
+}
+
+/** A listening Unix socket at `path`; close it when done. */
+export async function unixSocket(path: string): Promise<{ close(): Promise<void> }> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(path, done))
+  return { close: () => new Promise<void>((done) => server.close(() => done())) }
+}
+
+/** The report `--format json` printed; fails the test when stdout is not one JSON document. */
+export function jsonReport(result: CliResult): VerificationReport {
+  try {
+    return JSON.parse(result.stdout) as VerificationReport
+  } catch {
+    throw new Error(`stdout is not a JSON report (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
+  }
+}
+
+/** No stack trace and no "unexpected error" in anything the command printed. */
+export function expectNoCrash(result: CliResult): void {
+  const printed = `${result.stdout}\n${result.stderr}`
+  if (/unexpected error|\n\s+at .+:\d+:\d+\)?/.test(printed)) throw new Error(`the command crashed:\n${printed}`)
 }

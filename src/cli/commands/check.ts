@@ -18,7 +18,7 @@ interface CheckFlags {
 /** A finding as printed: lint findings plus problems found while reading the file. */
 export interface CheckFinding {
   readonly severity: 'error' | 'warning'
-  /** A lint code, `invalid` (the reference would refuse the file) or `ignored-member`. */
+  /** A lint code, `invalid` (the reference would refuse the file), `ignored-member` or `unreadable`. */
   readonly code: string
   /** JSON path in the file (`signed.steps[0].pubkeys`), `''` for the file itself. */
   readonly path: string
@@ -39,7 +39,16 @@ export function registerCheck(program: Command): void {
 
 async function checkCommand(file: string, flags: CheckFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`)
-  const findings = checkLayoutBytes(await readInputFile(file, 'layout'), file)
+  let findings: CheckFinding[]
+  try {
+    findings = checkLayoutBytes(await readInputFile(file, 'layout'), file)
+  } catch (error) {
+    // With --format json, a file that cannot be read is a finding too (a script reads stdout).
+    if (flags.format !== 'json' || !(error instanceof UsageError)) throw error
+    const finding: CheckFinding = { severity: 'error', code: 'unreadable', path: '', message: error.message }
+    process.stdout.write(`${JSON.stringify({ file, errors: 1, warnings: 0, findings: [finding] }, null, 2)}\n`)
+    return 2
+  }
   const errors = findings.filter((finding) => finding.severity === 'error').length
   const warnings = findings.length - errors
   if (flags.format === 'json') {

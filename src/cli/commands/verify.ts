@@ -2,13 +2,17 @@
  * `layout-studio verify`: in-toto-verify's flags (current and legacy) and exit codes
  * (0 pass, 1 fail, 2 usage), with a report that says why in plain words.
  */
-import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
+import { CoreError } from '../../core/errors.ts'
+import { parseJsonBytes } from '../../core/json/parse.ts'
+import { describeJsonType, joinPath, type JsonValue } from '../../core/json/value.ts'
 import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import type { PublicKey } from '../../core/keys/types.ts'
-import { verifyLayoutFile } from '../../core/verify/verify.ts'
+import { toErrorInfo } from '../../core/verify/decode.ts'
+import { failureReport, type Failure, type VerificationReport } from '../../core/verify/report.ts'
+import { errorTypeOf, verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
-import { loadPublicKeyFile } from '../key-files.ts'
+import { loadPublicKeyFile, MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
 import { DecodePool } from '../decode-pool.ts'
 import { DirectoryLinkSource } from '../node-fs.ts'
 import { renderReport } from '../report-text.ts'
@@ -51,18 +55,37 @@ export function registerVerify(program: Command): void {
 
 async function verifyCommand(flags: VerifyFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`)
+  const json = flags.format === 'json'
+  let report: VerificationReport
+  try {
+    report = await verifyWithFlags(flags)
+  } catch (error) {
+    // With --format json, whatever stopped the command is a report too (a script reads stdout).
+    if (!json) throw error
+    const failure = failureOf(error)
+    process.stdout.write(`${JSON.stringify(failureReport(failure.failure, new Date()), null, 2)}\n`)
+    return failure.exitCode
+  }
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else if (!flags.quiet) {
+    const text = renderReport(report, { verbose: flags.verbose })
+    if (report.verdict === 'fail') process.stderr.write(`${text}\n`)
+    else process.stdout.write(`${text}\n`)
+  }
+  return report.verdict === 'pass' ? 0 : 1
+}
+
+async function verifyWithFlags(flags: VerifyFlags): Promise<VerificationReport> {
   if (flags.gpg) throw new UsageError('GPG keys are not supported by layout-studio; use PEM or securesystemslib keys')
   const timeout = Number(flags.inspectionTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--inspection-timeout must be a positive number of seconds, not '${flags.inspectionTimeout}'`)
+  const keys = await loadOwnerKeys(flags)
+  const parameters = flags.substitutionParameters ? await loadParameters(flags.substitutionParameters) : undefined
+  const layoutBytes = await readInputFile(flags.layout, 'layout')
   // Big bundles decode their links on worker threads (small ones stay on this thread); main.ts
   // started them before the program loaded (decode-threads.ts), and the pool takes those.
   const decoder = new DecodePool()
-  const keys = await loadOwnerKeys(flags)
-  const parameters = flags.substitutionParameters ? await loadParameters(flags.substitutionParameters) : undefined
-  const layoutBytes = await readFile(flags.layout).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read the layout '${flags.layout}': ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
-  })
-  const report = await verifyLayoutFile(layoutBytes, flags.layout, {
+  return verifyLayoutFile(layoutBytes, flags.layout, {
     layoutKeys: keys,
     links: new DirectoryLinkSource(flags.linkDir),
     inspections: new SubprocessInspectionRunner({ timeoutSeconds: timeout }),
@@ -70,13 +93,16 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
     decoder,
     onProgress: flags.quiet || flags.format === 'json' ? undefined : progressReporter(),
   }).finally(() => decoder.close())
-  if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-  else if (!flags.quiet) {
-    const text = renderReport(report, { verbose: flags.verbose })
-    if (report.verdict === 'fail') process.stderr.write(`${text}\n`)
-    else process.stdout.write(`${text}\n`)
-  }
-  return report.verdict === 'pass' ? 0 : 1
+}
+
+/** A failure before or outside verification, as the report's failure and the exit code. */
+function failureOf(error: unknown): { failure: Failure; exitCode: number } {
+  if (error instanceof UsageError) return { failure: { stage: 'usage', errorType: 'UsageError', message: error.message }, exitCode: 2 }
+  if (error instanceof ParameterFileError) return { failure: error.failure, exitCode: 1 }
+  if (error instanceof CoreError)
+    return { failure: { stage: 'format', errorType: errorTypeOf(toErrorInfo(error)), message: error.message, file: error.file, path: error.path }, exitCode: 1 }
+  const message = error instanceof Error ? error.message : String(error)
+  return { failure: { stage: 'internal', errorType: error instanceof Error ? error.name : 'Error', message: `unexpected error: ${message}` }, exitCode: 1 }
 }
 
 async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
@@ -100,25 +126,54 @@ async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
   return [...keys.values()]
 }
 
+/**
+ * `--substitution-parameters`: `KEY=VALUE` pairs, or one file holding a JSON object of string
+ * values, read with the strict parser (strict UTF-8, no duplicate keys) as every document is.
+ */
 async function loadParameters(values: readonly string[]): Promise<Map<string, string>> {
   const first = values[0] as string
-  if (values.length === 1 && !first.includes('=')) {
-    const json: unknown = JSON.parse(await readText(first))
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`'${first}' must hold a JSON object of parameter names to string values`)
-    const parameters = new Map<string, string>()
-    for (const [key, value] of Object.entries(json)) {
-      if (typeof value !== 'string') throw new UsageError(`parameter '${key}' in '${first}' must be a string`)
-      parameters.set(key, value)
-    }
-    return parameters
+  if (values.length !== 1 || first.includes('=')) return collect(values, 'substitution parameter')
+  const bytes = await readInputFile(first, 'substitution parameters file')
+  let json: JsonValue
+  try {
+    json = parseJsonBytes(bytes, { file: first })
+  } catch (error) {
+    const info = toErrorInfo(error, first)
+    throw new ParameterFileError({
+      stage: 'parameters',
+      errorType: /UTF-8/.test(info.detail) ? 'UnicodeDecodeError' : 'JSONDecodeError',
+      message: `The substitution parameters could not be read: ${info.message}`,
+      file: first,
+      path: info.path,
+    })
   }
-  return collect(values, 'substitution parameter')
+  const refuse = (message: string, path?: string): never => {
+    throw new ParameterFileError({
+      stage: 'parameters',
+      errorType: 'FormatError',
+      message: `The substitution parameters could not be read: ${first}${path ? `: ${path}` : ''}: ${message}`,
+      file: first,
+      path,
+    })
+  }
+  if (!(json instanceof Map)) return refuse(`must hold a JSON object of parameter names to string values, found ${describeJsonType(json)}`)
+  const parameters = new Map<string, string>()
+  for (const [key, value] of json) {
+    if (typeof value !== 'string') refuse(`parameter '${key}' must be a string, found ${describeJsonType(value)}`, joinPath('', key))
+    else parameters.set(key, value)
+  }
+  return parameters
+}
+
+/** A substitution parameters file whose content is refused: a verification failure at stage `parameters`. */
+class ParameterFileError extends Error {
+  readonly failure: Failure
+  constructor(failure: Failure) {
+    super(failure.message)
+    this.failure = failure
+  }
 }
 
 async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
-  }
+  return new TextDecoder().decode(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
 }

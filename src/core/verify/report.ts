@@ -8,8 +8,23 @@ import type { ArtifactKind } from '../rules/types.ts'
 
 export const REPORT_VERSION = 1
 
-/** Where verification stopped. Stable, machine-readable; UIs branch on these, never on text. */
-export type Stage = 'format' | 'layout-signature' | 'expired' | 'parameters' | 'link-signature' | 'link-threshold' | 'sublayout' | 'artifact-rule' | 'inspection'
+/**
+ * Where verification stopped. Stable, machine-readable; UIs branch on these, never on text.
+ * `usage` (the command was called wrongly: a missing file, a bad option) and `internal` (a
+ * bug) are for reports a command writes when it could not start or finish verifying.
+ */
+export type Stage =
+  | 'format'
+  | 'layout-signature'
+  | 'expired'
+  | 'parameters'
+  | 'link-signature'
+  | 'link-threshold'
+  | 'sublayout'
+  | 'artifact-rule'
+  | 'inspection'
+  | 'usage'
+  | 'internal'
 
 /**
  * - `pass`: everything the reference checks passed.
@@ -174,4 +189,9 @@ export interface VerificationReport {
   readonly verifiedAt: string
   /** Phase durations in milliseconds, for people curious where time went. */
   readonly timings: Readonly<Record<string, number>>
+}
+
+/** The report of a verification that stopped before it began (or failed outside the verifier). */
+export function failureReport(failure: Failure, now: Date): VerificationReport {
+  return { version: REPORT_VERSION, verdict: 'fail', failure, warnings: [], layout: { signatures: [] }, steps: [], inspections: [], verifiedAt: now.toISOString(), timings: {} }
 }
