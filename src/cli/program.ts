@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { CoreError } from '../core/errors.ts'
 import { registerCheck } from './commands/check.ts'
+import { registerInfer } from './commands/infer.ts'
 import { registerKeygen } from './commands/keygen.ts'
 import { registerRecord } from './commands/record.ts'
 import { registerRun } from './commands/run.ts'
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRun(program)
   registerRecord(program)
   registerCheck(program)
+  registerInfer(program)
   const configure = (command: Command): void => {
     command.exitOverride().showHelpAfterError()
     command.commands.forEach(configure)
