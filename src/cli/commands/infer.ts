@@ -18,7 +18,7 @@ import { describeInference } from '../../core/infer/describe.ts'
 import type { KnownKey, LinkEvidence } from '../../core/infer/types.ts'
 import { expiresProblem } from '../../core/model/schema.ts'
 import { readDocumentFile } from '../documents.ts'
-import { readInputFile } from '../key-files.ts'
+import { MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
 import { UsageError } from '../usage.ts'
 
 interface InferFlags {
@@ -61,7 +61,7 @@ async function inferCommand(files: readonly string[], flags: InferFlags): Promis
   }
   const keys: KnownKey[] = []
   for (const file of flags.key ?? []) {
-    const text = (await readInputFile(file, 'key file')).toString('utf8')
+    const text = new TextDecoder().decode(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
     const functionary = functionaryKeyFromFile(text, file)
     keys.push({ publicKey: importPublicKey(text, { file }), json: functionary.json, name: functionary.suggestedName })
   }
