@@ -51,7 +51,7 @@ async function useDemoLayout(panel: Locator): Promise<void> {
   const page = panel.page()
   await page.getByRole('tab', { name: 'Design' }).click()
   await page.getByRole('tabpanel', { name: 'Design' }).getByRole('button', { name: 'Templates' }).click()
-  await page.getByRole('button', { name: /^in-toto demo chain/ }).click()
+  await page.getByRole('menuitem', { name: 'in-toto demo chain' }).click()
   await page.getByRole('tab', { name: 'Keys' }).click()
   await expect(panel.getByRole('listitem', { name: 'Functionary bob' })).toBeVisible()
 }

@@ -11,13 +11,14 @@ import { actions } from './actions.ts'
 import { CommitInput } from './CommitInput.tsx'
 import { RuleList } from './RuleList.tsx'
 import { useEditorUi } from './ui-store.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 function argsProblem(text: string): string | undefined {
   try {
     textToArgs(text)
     return undefined
   } catch (error) {
-    return error instanceof Error ? error.message : String(error)
+    return errorMessage(error)
   }
 }
 
@@ -125,7 +126,7 @@ function FunctionaryPanel({ layout, keyNames, keyid }: { layout: Layout; keyName
           </label>
         ))}
       </fieldset>
-      <button type="button" className="editor-danger" onClick={() => actions.removeKey(keyid)}>
+      <button type="button" className="danger editor-danger" onClick={() => actions.removeKey(keyid)}>
         Remove functionary
       </button>
     </div>
@@ -160,7 +161,7 @@ function ItemPanel({ layout, keyNames, itemRef }: { layout: Layout; keyNames: Re
       )}
       <RuleList itemRef={itemRef} itemName={item.name} list="materials" rules={item.expectedMaterials} sources={sources} />
       <RuleList itemRef={itemRef} itemName={item.name} list="products" rules={item.expectedProducts} sources={sources} />
-      <button type="button" className="editor-danger" onClick={() => actions.deleteItem(itemRef)}>
+      <button type="button" className="danger editor-danger" onClick={() => actions.deleteItem(itemRef)}>
         Delete {itemRef.kind}
       </button>
     </div>

@@ -11,6 +11,7 @@ import { formatRule, parseRule, parseRuleText, ruleTextToSource, ruleToList } fr
 import { RULE_TYPES, type ArtifactRule, type RuleType } from '../../core/rules/types.ts'
 import { actions } from './actions.ts'
 import { CommitInput } from './CommitInput.tsx'
+import { errorMessage } from '../shared/error-message.ts'
 
 interface RuleListProps {
   itemRef: ItemRef
@@ -26,7 +27,7 @@ function textProblem(text: string): string | undefined {
     parseRuleText(text)
     return undefined
   } catch (error) {
-    return error instanceof Error ? error.message : String(error)
+    return errorMessage(error)
   }
 }
 

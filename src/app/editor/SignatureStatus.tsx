@@ -9,6 +9,7 @@ import { importPublicKey } from '../../core/keys/import.ts'
 import type { PublicKey } from '../../core/keys/types.ts'
 import { shortKeyid } from '../../core/editor/graph.ts'
 import { useDocumentStore } from '../state/document-store.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 const STATUS_TEXT: Record<SignatureReport['status'], string> = { valid: 'valid', invalid: 'invalid', 'unknown-key': 'unknown (key not loaded)', error: 'cannot be checked' }
 
@@ -73,7 +74,7 @@ export function SignatureStatus() {
               setExtraKeys((keys) => [...keys, importPublicKey(text, { file: file.name })])
               setProblem(undefined)
             } catch (error) {
-              setProblem(error instanceof Error ? error.message : String(error))
+              setProblem(errorMessage(error))
             }
           })
         }}

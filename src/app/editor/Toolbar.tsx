@@ -1,9 +1,10 @@
 /** The editor's toolbar: document commands, adding things, undo/redo, and the view switch. */
-import { useRef, useState } from 'react'
+import { useRef } from 'react'
 import { exportFileName, exportLayoutText } from '../../core/editor/files.ts'
 import { TEMPLATES } from '../../core/editor/templates.ts'
 import { downloadText } from '../shared/download.ts'
 import { useDocumentStore } from '../state/document-store.ts'
+import { Menu } from '../ui/Menu.tsx'
 import { actions } from './actions.ts'
 import { useEditorUi, type EditorViewMode } from './ui-store.ts'
 
@@ -22,7 +23,6 @@ export function Toolbar() {
   const setView = useEditorUi((s) => s.setView)
   const openInput = useRef<HTMLInputElement>(null)
   const keyInput = useRef<HTMLInputElement>(null)
-  const [showTemplates, setShowTemplates] = useState(false)
 
   const exportLayout = () => {
     const { layout, fileName, markSaved } = useDocumentStore.getState()
@@ -55,29 +55,11 @@ export function Toolbar() {
         <button type="button" onClick={exportLayout}>
           Export layout
         </button>
-        <div className="editor-templates">
-          <button type="button" aria-expanded={showTemplates} onClick={() => setShowTemplates((v) => !v)}>
-            Templates
-          </button>
-          {showTemplates && (
-            <ul className="editor-templates-menu" aria-label="Templates">
-              {TEMPLATES.map((template) => (
-                <li key={template.id}>
-                  <button
-                    type="button"
-                    onClick={() => {
-                      setShowTemplates(false)
-                      actions.fromTemplate(template)
-                    }}
-                  >
-                    <strong>{template.title}</strong>
-                    <span>{template.description}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        <Menu
+          trigger="Templates"
+          heading="Start from a template"
+          items={TEMPLATES.map((template) => ({ id: template.id, title: template.title, description: template.description, onSelect: () => void actions.fromTemplate(template) }))}
+        />
       </div>
       <div className="editor-toolbar-group">
         <button type="button" onClick={actions.addStep}>

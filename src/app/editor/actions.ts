@@ -13,6 +13,7 @@ import type { JsonValue } from '../../core/json/value.ts'
 import type { Layout, RuleSource } from '../../core/model/types.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { useEditorUi } from './ui-store.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 const edit = (label: string, fn: (layout: Layout) => Layout): void => useDocumentStore.getState().applyEdit(label, fn)
 
@@ -48,7 +49,7 @@ export const actions = {
       const ignored = opened.ignored.length > 0 ? ` Ignored members (not covered by signatures): ${opened.ignored.join(', ')}.` : ''
       useEditorUi.getState().notify(`Opened ${file.name} (${signatures === 0 ? 'unsigned' : `${signatures} signature${signatures === 1 ? '' : 's'}`}).${ignored}`)
     } catch (error) {
-      useEditorUi.getState().notify(error instanceof Error ? error.message : String(error), true)
+      useEditorUi.getState().notify(errorMessage(error), true)
     }
   },
   async addFunctionary(file: File): Promise<void> {
@@ -61,7 +62,7 @@ export const actions = {
       })
       useEditorUi.getState().select(`key:${key.keyid}`)
     } catch (error) {
-      useEditorUi.getState().notify(error instanceof Error ? error.message : String(error), true)
+      useEditorUi.getState().notify(errorMessage(error), true)
     }
   },
   renameFunctionary(keyid: string, name: string): void {

@@ -5,6 +5,7 @@
 import { parseDraft, serializeDraft } from '../../core/editor/draft.ts'
 import { demoChain } from '../../core/editor/templates.ts'
 import { useDocumentStore, type DocumentState } from '../state/document-store.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 export const DRAFT_STORAGE_KEY = 'layout-studio:draft'
 /** Long enough that a burst of edits is saved once, short enough that a reload rarely loses one (pagehide also saves). */
@@ -21,7 +22,7 @@ export function restoreDraft(storage: Storage = localStorage): string | undefine
     } catch (error) {
       const { layout, keyNames } = demoChain(new Date())
       useDocumentStore.getState().openDocument({ layout, keyNames })
-      return `${error instanceof Error ? error.message : String(error)}; opened the demo chain instead.`
+      return `${errorMessage(error)}; opened the demo chain instead.`
     }
   }
   const { layout, keyNames } = demoChain(new Date())

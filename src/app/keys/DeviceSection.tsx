@@ -76,7 +76,7 @@ export function DeviceSection() {
         {confirmForget ? (
           <>
             <span>Remove every key from this page and from this device?</span>
-            <button type="button" className="keys-danger" onClick={forget}>
+            <button type="button" className="danger keys-danger" onClick={forget}>
               Yes, forget all keys
             </button>
             <button type="button" onClick={() => setConfirmForget(false)}>
@@ -84,7 +84,7 @@ export function DeviceSection() {
             </button>
           </>
         ) : (
-          <button type="button" className="keys-danger" disabled={busy !== undefined} onClick={() => setConfirmForget(true)}>
+          <button type="button" className="danger keys-danger" disabled={busy !== undefined} onClick={() => setConfirmForget(true)}>
             Forget all keys
           </button>
         )}

@@ -2,7 +2,8 @@ import { useId, useState } from 'react'
 import { useDocumentStore } from '../state/document-store.ts'
 import { rotateFunctionary, stepsSignableBy } from './functionaries.ts'
 import type { KeyEntry } from './keyring-store.ts'
-import { errorText, useKeyring } from './use-keyring.ts'
+import { useKeyring } from './use-keyring.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 /** The layout's functionary keys: who they are, what they may sign, and rotating one. */
 export function FunctionariesSection() {
@@ -49,7 +50,7 @@ function Functionary({ keyid, keytype, name, steps, candidates }: { keyid: strin
       setReplacement('')
       setError(undefined)
     } catch (caught) {
-      setError(errorText(caught))
+      setError(errorMessage(caught))
     }
   }
 

@@ -5,7 +5,8 @@ import { downloadText } from '../shared/download.ts'
 import { keyFileNames } from './export-files.ts'
 import { addFunctionary, stepsSignableBy } from './functionaries.ts'
 import type { KeyEntry } from './keyring-store.ts'
-import { errorText, keyringStore } from './use-keyring.ts'
+import { keyringStore } from './use-keyring.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 /** One key of the keyring: what it is, its exports, and making it a functionary. */
 export function KeyCard({ entry }: { entry: KeyEntry }) {
@@ -24,7 +25,7 @@ export function KeyCard({ entry }: { entry: KeyEntry }) {
     try {
       downloadText(fileName, make())
     } catch (caught) {
-      setError(errorText(caught))
+      setError(errorMessage(caught))
     }
   }
 
@@ -86,7 +87,7 @@ export function KeyCard({ entry }: { entry: KeyEntry }) {
             void keyringStore
               .getState()
               .remove(entry.id)
-              .catch((caught: unknown) => setError(errorText(caught)))
+              .catch((caught: unknown) => setError(errorMessage(caught)))
           }
         >
           Remove key
@@ -129,7 +130,7 @@ function PrivateExportForm({ entry, onDone }: { entry: KeyEntry; onDone: () => v
       setRepeat('')
       onDone()
     } catch (caught) {
-      setError(errorText(caught))
+      setError(errorMessage(caught))
     } finally {
       setBusy(false)
     }

@@ -4,7 +4,8 @@ import { FunctionariesSection } from './FunctionariesSection.tsx'
 import { KeyringSection } from './KeyringSection.tsx'
 import { RunSheetSection } from './RunSheetSection.tsx'
 import { SignSection } from './SignSection.tsx'
-import { errorText, keyringStore } from './use-keyring.ts'
+import { keyringStore } from './use-keyring.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 /** The Keys workspace: the keyring, device storage, functionaries, signing and the run sheet. */
 export default function KeysPanel() {
@@ -14,7 +15,7 @@ export default function KeysPanel() {
     keyringStore
       .getState()
       .load()
-      .catch((error: unknown) => setLoadError(`Remembered keys could not be read: ${errorText(error)}`))
+      .catch((error: unknown) => setLoadError(`Remembered keys could not be read: ${errorMessage(error)}`))
   }, [])
   return (
     <section className="workspace keys-panel" aria-label="Keys">

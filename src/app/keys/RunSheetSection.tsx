@@ -11,7 +11,7 @@ export function RunSheetSection() {
   const ids = useId()
 
   return (
-    <section className="keys-section" aria-labelledby={`${ids}-heading`}>
+    <section id="keys-run-sheet" className="keys-section" aria-labelledby={`${ids}-heading`}>
       <h3 id={`${ids}-heading`}>Run sheet</h3>
       {sheets.length === 0 ? (
         <p className="keys-empty">Add functionaries and authorize them on steps to get their commands here.</p>

@@ -7,7 +7,8 @@ import { useDocumentStore } from '../state/document-store.ts'
 import { downloadText } from '../shared/download.ts'
 import { keyringPublicKeys } from './keyring-store.ts'
 import { envelopeSignsLayout, lintGate, signLayout } from './signing.ts'
-import { errorText, useKeyring } from './use-keyring.ts'
+import { useKeyring } from './use-keyring.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 type Stage =
   | { readonly kind: 'idle' }
@@ -69,7 +70,7 @@ export function SignSection() {
         text: `${appending ? 'Added signatures by' : 'Signed by'} ${names} (${signed.format === 'dsse' ? 'DSSE' : 'metablock'}). The layout now has ${signed.signatures.length} signature${signed.signatures.length === 1 ? '' : 's'}.`,
       })
     } catch (error) {
-      setStage({ kind: 'error', text: errorText(error) })
+      setStage({ kind: 'error', text: errorMessage(error) })
     }
   }
 
@@ -82,7 +83,7 @@ export function SignSection() {
   }
 
   return (
-    <section className="keys-section" aria-labelledby={`${ids}-heading`}>
+    <section id="keys-sign" className="keys-section" aria-labelledby={`${ids}-heading`}>
       <h3 id={`${ids}-heading`}>Sign layout</h3>
       {empty && <p className="keys-empty">The layout is empty: draw it, open one or start from a template in Design.</p>}
       <fieldset className="keys-fieldset">

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { errorText } from './use-keyring.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 export type Notice = { readonly kind: 'status' | 'error'; readonly text: string } | undefined
 
@@ -16,7 +16,7 @@ export function useTask() {
     try {
       setNotice({ kind: 'status', text: await action() })
     } catch (error) {
-      setNotice({ kind: 'error', text: errorText(error) })
+      setNotice({ kind: 'error', text: errorMessage(error) })
     } finally {
       setBusy(undefined)
     }

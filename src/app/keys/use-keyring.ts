@@ -11,8 +11,3 @@ export const keyringStore = createKeyringStore(typeof indexedDB === 'undefined' 
 export function useKeyring<T>(selector: (state: KeyringState) => T): T {
   return useStore(keyringStore, selector)
 }
-
-/** A message for an error from the core or the browser, for `role="alert"` regions. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}

@@ -3,6 +3,7 @@
  * each step's links and threshold, inspections and how they were run, the rule trace of the
  * selected step, the report download and a printable summary.
  */
+import { shellStore } from '../shell/use-shell.ts'
 import { useEffect, useMemo, useState } from 'react'
 import type { Point } from '../../core/editor/auto-layout.ts'
 import LayoutGraph from '../editor/graph/LayoutGraph.tsx'
@@ -48,7 +49,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
     if (!path || (!fromEditor && !opened)) return
     if (opened) useDocumentStore.getState().openDocument(opened)
     useEditorUi.getState().revealPath(path)
-    document.getElementById('tab-design')?.click()
+    shellStore.getState().showWorkspace('design')
   }
 
   return (

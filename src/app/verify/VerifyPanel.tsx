@@ -61,7 +61,7 @@ export default function VerifyPanel() {
       </div>
       <TriageList analysis={analysis} analyzing={analyzing} />
       <div className="verify-actions verify-noprint">
-        <button type="button" className="verify-primary" onClick={verify} disabled={run.status === 'running'}>
+        <button type="button" className="primary verify-primary" onClick={verify} disabled={run.status === 'running'}>
           Verify
         </button>
         <button type="button" onClick={cancel} disabled={run.status !== 'running'}>

@@ -13,6 +13,7 @@ import type { PickedFile } from './collect.ts'
 import { cliCommand, parseParameters } from './present.ts'
 import type { ItemTrace, VerificationSummary, WorkerInputs } from './protocol.ts'
 import { CancelledError, VerifySession } from './worker-client.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 export type Zone = 'layout' | 'ownerKeys' | 'links' | 'products'
 
@@ -63,8 +64,6 @@ function retire(session: VerifySession | undefined): void {
   if (session && session !== inputsSession && session !== resultSession) session.close()
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 /** The worker inputs for the current state, or a reason why there are none. */
 function buildInputs(state: VerifyState): WorkerInputs | string {
   let layout: WorkerInputs['layout']
@@ -114,7 +113,7 @@ export const useVerifyStore = create<VerifyState>()((set, get) => {
         if (inputsSession === session) set({ analysis, analyzing: false })
       },
       (error: unknown) => {
-        if (inputsSession === session && !(error instanceof CancelledError)) set({ analyzing: false, run: { status: 'failed', message: messageOf(error) } })
+        if (inputsSession === session && !(error instanceof CancelledError)) set({ analyzing: false, run: { status: 'failed', message: errorMessage(error) } })
       },
     )
   }
@@ -189,7 +188,7 @@ export const useVerifyStore = create<VerifyState>()((set, get) => {
         },
         (error: unknown) => {
           if (resultSession !== session) return
-          set({ run: error instanceof CancelledError ? { status: 'cancelled' } : { status: 'failed', message: messageOf(error) } })
+          set({ run: error instanceof CancelledError ? { status: 'cancelled' } : { status: 'failed', message: errorMessage(error) } })
         },
       )
     },
@@ -216,7 +215,7 @@ export const useVerifyStore = create<VerifyState>()((set, get) => {
           if (current()) set({ trace: { item: selected, status: 'ready', trace } })
         },
         (error: unknown) => {
-          if (current() && !(error instanceof CancelledError)) set({ trace: { item: selected, status: 'failed', message: messageOf(error) } })
+          if (current() && !(error instanceof CancelledError)) set({ trace: { item: selected, status: 'failed', message: errorMessage(error) } })
         },
       )
     },
@@ -227,7 +226,7 @@ export const useVerifyStore = create<VerifyState>()((set, get) => {
       session.call({ kind: 'report-file' }).then(
         (file) => downloadBlob('verification-report.json', file),
         (error: unknown) => {
-          if (resultSession === session && !(error instanceof CancelledError)) set({ downloadProblem: messageOf(error) })
+          if (resultSession === session && !(error instanceof CancelledError)) set({ downloadProblem: errorMessage(error) })
         },
       )
     },

@@ -12,6 +12,7 @@ import type { VerificationReport } from '../../core/verify/report.ts'
 import type { CallResults, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse } from './protocol.ts'
 import { prepareResultGraph } from './result-graph.ts'
 import { itemTrace, summarizeReport } from './summary.ts'
+import { errorMessage } from '../shared/error-message.ts'
 
 const post = (message: WorkerResponse) => (self as unknown as Worker).postMessage(message)
 
@@ -83,6 +84,6 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   try {
     post({ id, type: 'done', value: await answer(id, call) })
   } catch (error) {
-    post({ id, type: 'failed', message: error instanceof Error ? error.message : String(error) })
+    post({ id, type: 'failed', message: errorMessage(error) })
   }
 }
