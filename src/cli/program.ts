@@ -7,6 +7,7 @@ import { CoreError } from '../core/errors.ts'
 import { registerCheck } from './commands/check.ts'
 import { registerInfer } from './commands/infer.ts'
 import { registerKeygen } from './commands/keygen.ts'
+import { registerRebuilders } from './commands/rebuilders.ts'
 import { registerRecord } from './commands/record.ts'
 import { registerRun } from './commands/run.ts'
 import { registerSign } from './commands/sign.ts'
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerRecord(program)
   registerCheck(program)
   registerInfer(program)
+  registerRebuilders(program)
   const configure = (command: Command): void => {
     command.exitOverride().showHelpAfterError()
     command.commands.forEach(configure)

@@ -2,7 +2,8 @@
  * Public keys in DER: SubjectPublicKeyInfo (RFC 5280 §4.1.2.7; RSA RFC 8017 A.1.1, EC RFC 5480,
  * Ed25519 RFC 8410) and PKCS#1 `RSAPublicKey`, plus loading a `keyval.public` PEM string the way
  * `cryptography.load_pem_public_key` (cryptography 38) does: a `PUBLIC KEY` block, else a PKCS#1
- * `RSA PUBLIC KEY` block.
+ * `RSA PUBLIC KEY` block. One deliberate leniency (docs/compatibility.md): an Ed25519
+ * AlgorithmIdentifier may carry an explicit NULL, as rebuilderd's keys do.
  */
 import { DerError, TAG, encodeBitString, encodeInteger, encodeNull, encodeOid, encodeSequence, readSingle } from '../asn1/der.ts'
 import { OID } from '../asn1/oid.ts'
@@ -49,6 +50,10 @@ export function parseSpki(der: Uint8Array, what = 'public key'): ParsedPublicKey
         return { type: 'ecdsa', curve, point: normalizePoint(curve, point, what) }
       }
       case OID.ed25519: {
+        // RFC 8410 §3: the parameters MUST be absent. rebuilderd serves its keys as in-toto-rs's
+        // `crypto::write_spki` (from rust-tuf) writes them, with an explicit NULL: exactly that
+        // one deviation is accepted, so those keys import. Any other parameter is refused.
+        if (!algorithm.done) algorithm.null('Ed25519 AlgorithmIdentifier parameters (absent, or NULL as rebuilderd writes them)')
         algorithm.end('AlgorithmIdentifier')
         const raw = keyBits()
         spki.end(what)
