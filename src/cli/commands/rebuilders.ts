@@ -4,21 +4,23 @@
  * every package meets it, 1 when any does not, 2 on a usage error (unreadable policy or key,
  * a threshold no set of trusted rebuilders can meet).
  */
-import { createReadStream } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { createHash } from 'node:crypto'
 import type { Command } from 'commander'
 import type { BundleInput, Refusal } from '../../core/bundle/assemble.ts'
+import { BundleError } from '../../core/bundle/limits.ts'
 import { CoreError } from '../../core/errors.ts'
 import type { HashAlgorithm } from '../../core/hash.ts'
 import type { UnreadableAttestation } from '../../core/rebuilders/attestation.ts'
 import { fileNameOf, type Attestation } from '../../core/rebuilders/attestation.ts'
 import { checkPackages, type PackageFile, type PolicyCheck } from '../../core/rebuilders/check.ts'
 import { ATTESTATION_LIMITS, gatherAttestations } from '../../core/rebuilders/gather.ts'
-import { addRebuilderKeys, emptyPolicy, parsePolicy, policyProblems, setQuorum, setThreshold, type RebuilderPolicy } from '../../core/rebuilders/policy.ts'
+import { addRebuilderKeys, emptyPolicy, parsePolicy, POLICY_LIMITS, policyProblems, setQuorum, setThreshold, type RebuilderPolicy } from '../../core/rebuilders/policy.ts'
 import { readPolicyKeyFile } from '../../core/rebuilders/policy-key.ts'
-import { readInputFile } from '../key-files.ts'
+import { MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
+import { FileReadError, readRegularFile } from '../safe-read.ts'
 import { UsageError } from '../usage.ts'
 
 interface RebuildersFlags {
@@ -75,7 +77,7 @@ async function rebuildersCommand(packagePaths: string[], flags: RebuildersFlags)
 async function buildPolicy(flags: RebuildersFlags): Promise<RebuilderPolicy> {
   let policy = emptyPolicy()
   if (flags.policy) {
-    const text = (await readInputFile(flags.policy, 'policy file')).toString('utf8')
+    const text = utf8(await readInputFile(flags.policy, 'policy file', POLICY_LIMITS.maxBytes))
     policy = asUsage(() => parsePolicy(text, flags.policy))
   } else if (flags.threshold === undefined) {
     throw new UsageError('give --threshold K (or a --policy file that has one)')
@@ -90,13 +92,17 @@ async function buildPolicy(flags: RebuildersFlags): Promise<RebuilderPolicy> {
     if (at <= 0 || at === pair.length - 1) throw new UsageError(`--rebuilder '${pair}' must look like NAME=KEYFILE`)
     const name = pair.slice(0, at)
     const file = pair.slice(at + 1)
-    const text = (await readInputFile(file, 'key file')).toString('utf8')
+    const text = utf8(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
     const label = basename(file).replace(/\.(pub|pem|json|key|asc)$/i, '')
     policy = asUsage(() => addRebuilderKeys(policy, name, readPolicyKeyFile(text, file, label)))
   }
   const problems = policyProblems(policy)
   if (problems.length > 0) throw new UsageError(`${problems.join(' ')} Add trusted rebuilders with --rebuilder NAME=KEYFILE.`)
   return policy
+}
+
+function utf8(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes)
 }
 
 function asUsage<T>(read: () => T): T {
@@ -117,24 +123,33 @@ async function packageFiles(paths: readonly string[]): Promise<PackageFile[]> {
     } catch {
       throw new UsageError(`cannot read the package '${path}': no such file`)
     }
-    if (!info.isFile()) throw new UsageError(`the package '${path}' is not a file`)
+    if (!info.isFile()) throw new UsageError(`the package '${path}' is not a regular file`)
     out.push({ path, name: fileNameOf(path.split('\\').join('/')), size: info.size })
   }
   return out
 }
 
-/** sha256 and sha512 in one read of the file. */
+/**
+ * sha256 and sha512 in one read of the file. Opened without blocking and checked on the open
+ * descriptor (safe-read.ts): a FIFO or device named as a package is refused, not read forever.
+ */
 async function hashFile(file: PackageFile): Promise<Map<HashAlgorithm, string>> {
-  const sha256 = createHash('sha256')
-  const sha512 = createHash('sha512')
-  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 })) {
-    sha256.update(chunk as Buffer)
-    sha512.update(chunk as Buffer)
+  const handle = await open(file.path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    if (!(await handle.stat()).isFile()) throw new UsageError(`the package '${file.path}' is not a regular file`)
+    const sha256 = createHash('sha256')
+    const sha512 = createHash('sha512')
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+      sha256.update(chunk as Buffer)
+      sha512.update(chunk as Buffer)
+    }
+    return new Map([
+      ['sha256', sha256.digest('hex')],
+      ['sha512', sha512.digest('hex')],
+    ])
+  } finally {
+    await handle.close()
   }
-  return new Map([
-    ['sha256', sha256.digest('hex')],
-    ['sha512', sha512.digest('hex')],
-  ])
 }
 
 interface Gathered {
@@ -154,6 +169,7 @@ async function readAttestations(paths: readonly string[]): Promise<Gathered> {
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined)
     if (!info) throw new UsageError(`cannot read the attestations '${path}': no such file or folder`)
+    if (!info.isDirectory() && !info.isFile()) throw new UsageError(`cannot read the attestations '${path}': it is not a regular file or a folder`)
     const inputs = info.isDirectory() ? await folderInputs(path, ATTESTATION_LIMITS.maxEntries + 1 - total) : [fileInput(path, basename(path), info.size)]
     total += inputs.length
     groups.push({ base: info.isDirectory() ? path : join(path, '..'), inputs })
@@ -179,8 +195,20 @@ async function readAttestations(paths: readonly string[]): Promise<Gathered> {
   return out
 }
 
+/** A file read when its turn comes, only if it is still a regular file within the limit; else refused by the bundle reader. */
 function fileInput(file: string, path: string, size: number): BundleInput {
-  return { path, size, read: async () => new Uint8Array(await readFile(file)) }
+  return {
+    path,
+    size,
+    read: async () => {
+      try {
+        return await readRegularFile(file, { maxBytes: ATTESTATION_LIMITS.maxFileBytes, what: 'an attestation' })
+      } catch (error) {
+        if (error instanceof FileReadError) throw new BundleError('unsupported', path, error.reason)
+        throw error
+      }
+    },
+  }
 }
 
 /** Files below `dir` (8 levels at most), stopping once `limit` are found. */
