@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createEnvelope, serializeEnvelope } from '../core/envelope/sign.ts'
+import type { ReferenceException } from '../core/errors.ts'
 import type { JsonObject } from '../core/json/value.ts'
 import type { Inspection, Link } from '../core/model/types.ts'
 import { recordArtifacts } from '../core/record/record.ts'
@@ -60,7 +61,7 @@ export class SubprocessInspectionRunner implements InspectionRunner {
   }
 }
 
-type CommandOutcome = { code: number } | { error: string; message: string }
+type CommandOutcome = { code: number } | { error: ReferenceException; message: string }
 
 function runCommand(argv: string[], cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome> {
   return new Promise((resolve) => {

@@ -21,8 +21,55 @@ export type CoreErrorCode =
   /** Wrong password, or encrypted data that fails to decrypt. */
   | 'decrypt'
 
+/**
+ * The exception the reference raises for a failure (in-toto 1.3.1 and securesystemslib 0.26,
+ * or Python's own when the reference does not catch it): what reports call `errorType`. It is
+ * set where the error arises, never read back from a message.
+ */
+export type ReferenceException =
+  // in-toto (`in_toto.exceptions`) and securesystemslib (`securesystemslib.exceptions`)
+  | 'FormatError'
+  | 'SignatureVerificationError'
+  | 'LayoutExpiredError'
+  | 'LinkNotFoundError'
+  | 'ThresholdVerificationError'
+  | 'RuleVerificationError'
+  | 'BadReturnValueError'
+  | 'UnsupportedAlgorithmError'
+  | 'CryptoError'
+  // Python's, raised through the reference
+  | 'JSONDecodeError'
+  | 'UnicodeEncodeError'
+  | 'KeyError'
+  | 'IndexError'
+  | 'TypeError'
+  | 'ValueError'
+  | 'AttributeError'
+  | 'RecursionError'
+  | 'FileNotFoundError'
+  | 'PermissionError'
+  | 'OSError'
+  | 'TimeoutExpired'
+  /** Not the reference's: an error this verifier did not expect. */
+  | 'Error'
+
+/** The reference's exception for each kind of error, unless the error names its own. */
+const EXCEPTION_OF_CODE: Readonly<Record<CoreErrorCode, ReferenceException>> = {
+  // json.loads: json.JSONDecodeError (a ValueError) escapes `load_metadata`.
+  json: 'JSONDecodeError',
+  // securesystemslib `encode_canonical`: FormatError (a lone surrogate names UnicodeEncodeError where it is raised).
+  canonical: 'FormatError',
+  format: 'FormatError',
+  key: 'CryptoError',
+  decrypt: 'CryptoError',
+  'unsupported-algorithm': 'UnsupportedAlgorithmError',
+  'signature-format': 'FormatError',
+}
+
 export class CoreError extends Error {
   readonly code: CoreErrorCode
+  /** The reference's exception for this error (the report's `errorType`). */
+  readonly exception: ReferenceException
   /** File name the offending input came from, when known. */
   readonly file: string | undefined
   /** JSON path inside that file, e.g. `steps[1].expected_materials[0]`. */
@@ -30,10 +77,11 @@ export class CoreError extends Error {
   /** The message without file and path, for UIs that show those separately. */
   readonly detail: string
 
-  constructor(code: CoreErrorCode, detail: string, where: { file?: string; path?: string; cause?: unknown } = {}) {
+  constructor(code: CoreErrorCode, detail: string, where: { file?: string; path?: string; cause?: unknown; exception?: ReferenceException } = {}) {
     super(formatLocated(detail, where.file, where.path), where.cause === undefined ? undefined : { cause: where.cause })
     this.name = 'CoreError'
     this.code = code
+    this.exception = where.exception ?? EXCEPTION_OF_CODE[code]
     this.file = where.file
     this.path = where.path
     this.detail = detail
@@ -42,12 +90,12 @@ export class CoreError extends Error {
   /** The same error, attributed to a file (errors are raised deep inside before the file is known). */
   inFile(file: string | undefined): CoreError {
     if (file === undefined || this.file !== undefined) return this
-    return new CoreError(this.code, this.detail, { file, path: this.path, cause: this.cause })
+    return new CoreError(this.code, this.detail, { file, path: this.path, cause: this.cause, exception: this.exception })
   }
 
   /** The same error with its JSON path placed under `base` (e.g. `signed`, `payload`). */
   under(base: string): CoreError {
-    return new CoreError(this.code, this.detail, { file: this.file, path: prefixPath(base, this.path), cause: this.cause })
+    return new CoreError(this.code, this.detail, { file: this.file, path: prefixPath(base, this.path), cause: this.cause, exception: this.exception })
   }
 }
 

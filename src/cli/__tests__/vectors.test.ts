@@ -38,6 +38,8 @@ describe('reference vectors', () => {
         const summary = { verdict: report.verdict, stage: report.failure?.stage ?? 'none', message: report.failure?.message }
         expect(summary, JSON.stringify(report.failure)).toMatchObject({ verdict: vector.expected.verdict, stage: vector.expected.stage })
         if (vector.expected.inner_stage) expect(report.failure?.inner?.stage).toBe(vector.expected.inner_stage)
+        // The reference's exception, named where the error arose.
+        expect(report.failure?.errorType ?? null).toBe(vector.expected.error_type)
         // Command-mismatch warnings are the reference's only warnings; we must report the same ones.
         const mismatches = report.warnings.filter((w) => w.kind === 'command-mismatch').map((w) => w.message)
         expect(mismatches.sort()).toEqual([...vector.expected.warnings].filter((w) => w.startsWith('Run command')).sort())

@@ -4,8 +4,9 @@
  * and what is wrong with the rest — unsigned, signed by a key the layout does not know, for a
  * step the layout does not have, or simply named so that no step will read it.
  */
-import type { Layout, LayoutKey, Step } from '../model/types.ts'
-import { linkFileName, sublayoutLinkDirName } from '../model/names.ts'
+import type { Layout, Step } from '../model/types.ts'
+import { sublayoutLinkDirName } from '../model/names.ts'
+import { authorizedIds, linkPath, subkeyIds, sublayoutLinkDir } from '../verify/link-plan.ts'
 import type { ClassifiedFile, FileKind } from './classify.ts'
 
 export type TriageStatus =
@@ -92,7 +93,7 @@ function visitLevel(
     let found = 0
     let signedAsNamed = 0
     for (const id of authorizedIds(layout, step)) {
-      const path = join(dir, linkFileName(step.name, id))
+      const path = linkPath(dir, step.name, id)
       expected.push(path)
       const file = byPath.get(path)
       if (file === undefined || claimed.has(path)) continue
@@ -101,7 +102,7 @@ function visitLevel(
       claimed.set(path, entry)
       if (entry.status === 'matched' || entry.status === 'sublayout') signedAsNamed++
       if (entry.status === 'sublayout' && file.envelope?.content.type === 'layout') {
-        visitLevel(file.envelope.content.layout, join(dir, sublayoutLinkDirName(step.name, id)), byPath, claimed, steps, levels, depth + 1)
+        visitLevel(file.envelope.content.layout, sublayoutLinkDir(dir, step.name, id), byPath, claimed, steps, levels, depth + 1)
       }
     }
     steps[row] = { step: stepLabel, threshold: String(step.threshold === true ? 1n : step.threshold === false ? 0n : step.threshold), found, signedAsNamed, expected }
@@ -180,22 +181,8 @@ function describeUnclaimed(file: ClassifiedFile, levels: ReadonlyMap<string, Lay
     ...base,
     status: 'unmatched',
     step: label,
-    message: `A link of step '${name}', but the verifier only reads '${join(dir, linkFileName(name, authorized))}': rename it to be counted.`,
+    message: `A link of step '${name}', but the verifier only reads '${linkPath(dir, name, authorized)}': rename it to be counted.`,
   }
-}
-
-/** Keyids a step's links may be filed under: its pubkeys and their subkeys, in order. */
-export function authorizedIds(layout: Layout, step: Step): string[] {
-  const ids: string[] = []
-  for (const pubkey of step.pubkeys) {
-    for (const id of [pubkey, ...subkeyIds(layout.keys.get(pubkey))]) if (!ids.includes(id)) ids.push(id)
-  }
-  return ids
-}
-
-function subkeyIds(key: LayoutKey | undefined): string[] {
-  const subkeys = key?.json.get('subkeys')
-  return subkeys instanceof Map ? [...subkeys.keys()] : []
 }
 
 function isLayoutKey(layout: Layout, keyid: string): boolean {

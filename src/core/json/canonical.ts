@@ -12,7 +12,7 @@
  * @example
  * encodeCanonical(new Map([['b', 1n], ['a', [true, null]]])) // '{"a":[true,null],"b":1}'
  */
-import { CoreError } from '../errors.ts'
+import { CoreError, type ReferenceException } from '../errors.ts'
 import { JsonFloat, joinPath, type JsonInput, type PathSegment } from './value.ts'
 
 const textEncoder = new TextEncoder()
@@ -45,14 +45,15 @@ export function canonicalProblem(value: JsonInput, rootPath = ''): CoreError | u
 const SPECIAL = /["\\\ud800-\uffff]/
 const ESCAPE_ALL = /["\\]/g
 
-function fail(detail: string, rootPath: string, trail: readonly PathSegment[]): never {
+function fail(detail: string, rootPath: string, trail: readonly PathSegment[], exception?: ReferenceException): never {
   let path = rootPath
   for (const segment of trail) path = joinPath(path, segment)
-  throw new CoreError('canonical', detail, { path })
+  throw new CoreError('canonical', detail, { path, exception })
 }
 
 function quoteSpecial(text: string, rootPath: string, trail: readonly PathSegment[]): string {
-  if (!text.isWellFormed()) fail('a string contains a lone UTF-16 surrogate, which cannot be encoded as UTF-8', rootPath, trail)
+  // Python encodes the canonical text as UTF-8, which a lone surrogate cannot be.
+  if (!text.isWellFormed()) fail('a string contains a lone UTF-16 surrogate, which cannot be encoded as UTF-8', rootPath, trail, 'UnicodeEncodeError')
   return '"' + text.replace(ESCAPE_ALL, '\\$&') + '"'
 }
 

@@ -4,7 +4,7 @@
  * threads; results come back as plain data and the verifier replays them in the reference's
  * order, so an eager, parallel run reports exactly what the sequential reference would.
  */
-import { CoreError } from '../errors.ts'
+import { CoreError, type ReferenceException } from '../errors.ts'
 import { parseEnvelope } from '../envelope/read.ts'
 import { rememberSignedBytes } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
@@ -19,6 +19,8 @@ import type { LinkSource } from './sources.ts'
 /** A problem as plain data (errors lose their class across threads). */
 export interface ErrorInfo {
   readonly code: string
+  /** The reference's exception for it (the report's `errorType`). */
+  readonly exception: ReferenceException
   readonly message: string
   readonly detail: string
   readonly file?: string
@@ -57,10 +59,10 @@ export interface LinkDecoder {
 export function toErrorInfo(error: unknown, file?: string): ErrorInfo {
   if (error instanceof CoreError) {
     const located = error.inFile(file)
-    return { code: located.code, message: located.message, detail: located.detail, file: located.file, path: located.path }
+    return { code: located.code, exception: located.exception, message: located.message, detail: located.detail, file: located.file, path: located.path }
   }
   const message = error instanceof Error ? error.message : String(error)
-  return { code: 'internal', message, detail: message, file }
+  return { code: 'internal', exception: 'Error', message, detail: message, file }
 }
 
 export interface DecodeOptions {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createLink } from '../model/link.ts'
 import type { HashDict, Layout, Link, Step } from '../model/types.ts'
 import type { DecodeResult } from './decode.ts'
-import { EarlyStepRules } from './early-rules.ts'
+import { type EarlyCandidate, EarlyStepRules } from './early-rules.ts'
 import { stringKey } from './item-keys.ts'
 import { evaluateRuleList } from './rules.ts'
 
@@ -51,9 +51,12 @@ const reduced = (buildLink: Link) =>
     [stringKey('package'), pack],
   ])
 
+/** The layout's steps, each with its candidates. */
+const stepsWith = (candidates: readonly (readonly EarlyCandidate[])[]) => layout.steps.map((step, index) => ({ step, candidates: candidates[index] ?? [] }))
+
 describe('EarlyStepRules', () => {
   it('evaluates a step once it and the steps it matches against have arrived, and hands over the same traces', () => {
-    const early = new EarlyStepRules(layout, [[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]])
+    const early = new EarlyStepRules(stepsWith([[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]]))
     early.arrived(1, loaded(pack))
     // `build` has not arrived: `package` cannot be evaluated yet.
     expect(early.take(1, pack, reduced(build))).toBeUndefined()
@@ -65,7 +68,7 @@ describe('EarlyStepRules', () => {
   })
 
   it('hands over nothing when the verifier chose another link or a lookup answers differently', () => {
-    const early = new EarlyStepRules(layout, [[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]])
+    const early = new EarlyStepRules(stepsWith([[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]]))
     early.arrived(0, loaded(build))
     early.arrived(1, loaded(pack))
     expect(early.take(1, pack, reduced(otherBuild))).toBeUndefined()
@@ -81,7 +84,7 @@ describe('EarlyStepRules', () => {
       ],
       [{ request: 3, authorized: true }],
     ]
-    const early = new EarlyStepRules(layout, candidates)
+    const early = new EarlyStepRules(stepsWith(candidates))
     early.arrived(3, loaded(pack))
     early.arrived(0, loaded(otherBuild))
     early.arrived(1, loaded(otherBuild, 'invalid'))
@@ -91,7 +94,7 @@ describe('EarlyStepRules', () => {
   })
 
   it('leaves steps whose link is a sublayout to the verifier', () => {
-    const early = new EarlyStepRules(layout, [[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]])
+    const early = new EarlyStepRules(stepsWith([[{ request: 0, authorized: true }], [{ request: 1, authorized: true }]]))
     early.arrived(0, { status: 'loaded', envelope: { format: 'metablock', content: { type: 'layout' } }, signature: { status: 'valid' } } as unknown as DecodeResult)
     early.arrived(1, loaded(pack))
     expect(early.take(0, build, reduced(build))).toBeUndefined()

@@ -10,7 +10,7 @@
  * every lookup answer are the same objects as in the verifier's own run ({@link take}).
  * A wrong guess, a failure before the rules, a sublayout: the verifier computes as usual.
  */
-import type { Layout, Link, RuleSource } from '../model/types.ts'
+import type { Link, RuleSource, Step } from '../model/types.ts'
 import { parseRule } from '../rules/parse.ts'
 import type { DecodeResult } from './decode.ts'
 import { nameKey, stringKey } from './item-keys.ts'
@@ -37,35 +37,51 @@ interface Evaluation extends EarlyTraces {
   readonly lookups: ReadonlyMap<string, Link | undefined>
 }
 
-export class EarlyStepRules {
-  private readonly layout: Layout
-  private readonly candidates: readonly (readonly EarlyCandidate[])[]
-  private readonly results = new Map<number, DecodeResult>()
-  /** For each request, the steps it is a candidate of. */
-  private readonly stepsOfRequest = new Map<number, number[]>()
-  /** For each step, how many of its candidates have not arrived. */
-  private readonly waiting: number[]
-  private readonly stepKeys: ReadonlySet<string>
-  /** Step keys each step's MATCH rules read from. */
-  private readonly sources: readonly (readonly string[])[]
-  /** The guessed link of each step whose candidates have all arrived (`undefined`: none usable). */
-  private readonly guesses = new Map<number, Link | undefined>()
-  private readonly guessedKeys = new Map<string, Link>()
-  private readonly evaluations = new Map<number, Evaluation>()
+/** A step as early evaluation sees it: its candidate files, in the verifier's order. */
+export interface EarlyStep {
+  readonly step: Step
+  readonly candidates: readonly EarlyCandidate[]
+}
 
-  constructor(layout: Layout, candidates: readonly (readonly EarlyCandidate[])[]) {
-    this.layout = layout
-    this.candidates = candidates
-    this.waiting = candidates.map((list) => list.length)
-    candidates.forEach((list, stepIndex) => {
-      for (const candidate of list) {
-        const steps = this.stepsOfRequest.get(candidate.request)
-        if (steps) steps.push(stepIndex)
-        else this.stepsOfRequest.set(candidate.request, [stepIndex])
+interface StepState {
+  readonly step: Step
+  readonly key: string
+  readonly candidates: readonly EarlyCandidate[]
+  /** Step keys its MATCH rules read from. */
+  readonly sources: readonly string[]
+  /** How many of its candidates have not arrived. */
+  waiting: number
+  /** The guessed link, once all its candidates have arrived (`undefined`: not yet, or none usable). */
+  guess: Link | undefined
+  evaluation: Evaluation | undefined
+}
+
+export class EarlyStepRules {
+  private readonly steps: readonly StepState[]
+  private readonly results = new Map<number, DecodeResult>()
+  /** For each request, the steps it is a candidate of (a step listing a file twice, twice). */
+  private readonly stepsOfRequest = new Map<number, StepState[]>()
+  private readonly stepKeys: ReadonlySet<string>
+  private readonly guessedKeys = new Map<string, Link>()
+
+  constructor(steps: readonly EarlyStep[]) {
+    this.steps = steps.map(({ step, candidates }) => ({
+      step,
+      key: nameKey(step),
+      candidates,
+      sources: matchSources([...step.expectedMaterials, ...step.expectedProducts]),
+      waiting: candidates.length,
+      guess: undefined,
+      evaluation: undefined,
+    }))
+    for (const state of this.steps) {
+      for (const candidate of state.candidates) {
+        const list = this.stepsOfRequest.get(candidate.request)
+        if (list) list.push(state)
+        else this.stepsOfRequest.set(candidate.request, [state])
       }
-    })
-    this.stepKeys = new Set(layout.steps.map(nameKey))
-    this.sources = layout.steps.map((step) => matchSources([...step.expectedMaterials, ...step.expectedProducts]))
+    }
+    this.stepKeys = new Set(this.steps.map((state) => state.key))
   }
 
   /** Takes one decode result as it arrives; evaluates the steps that became ready. Never throws. */
@@ -74,25 +90,24 @@ export class EarlyStepRules {
     this.results.set(request, result)
     let guessed = false
     // Each arrival is looked at once per step it is a candidate of (a step may list a file twice).
-    for (const stepIndex of this.stepsOfRequest.get(request) ?? []) {
-      const left = (this.waiting[stepIndex] as number) - 1
-      this.waiting[stepIndex] = left
-      if (left > 0) continue
-      const link = this.guess(this.candidates[stepIndex] as readonly EarlyCandidate[])
-      this.guesses.set(stepIndex, link)
-      const step = this.layout.steps[stepIndex]
-      if (link !== undefined && step !== undefined && !this.guessedKeys.has(nameKey(step))) this.guessedKeys.set(nameKey(step), link)
+    for (const state of this.stepsOfRequest.get(request) ?? []) {
+      state.waiting--
+      if (state.waiting > 0) continue
+      const link = this.guess(state.candidates)
+      state.guess = link
+      if (link !== undefined && !this.guessedKeys.has(state.key)) this.guessedKeys.set(state.key, link)
       guessed = true
     }
     if (guessed) this.evaluateReady()
   }
 
   /**
-   * The traces of step `stepIndex` evaluated early, if they are the ones the verifier would
-   * compute for `link` with the chosen links `reduced`; otherwise `undefined`.
+   * The traces of step `stepIndex` (its position in the constructor's list) evaluated early, if
+   * they are the ones the verifier would compute for `link` with the chosen links `reduced`;
+   * otherwise `undefined`.
    */
   take(stepIndex: number, link: Link, reduced: ReadonlyMap<string, Link>): EarlyTraces | undefined {
-    const evaluation = this.evaluations.get(stepIndex)
+    const evaluation = this.steps[stepIndex]?.evaluation
     if (evaluation === undefined || evaluation.link !== link) return undefined
     for (const [key, answer] of evaluation.lookups) if (reduced.get(key) !== answer) return undefined
     return { materials: evaluation.materials, products: evaluation.products }
@@ -109,12 +124,13 @@ export class EarlyStepRules {
   }
 
   private evaluateReady(): void {
-    for (const [stepIndex, step] of this.layout.steps.entries()) {
-      if (this.evaluations.has(stepIndex)) continue
-      const link = this.guesses.get(stepIndex)
+    for (const state of this.steps) {
+      if (state.evaluation !== undefined) continue
+      const link = state.guess
       if (link === undefined) continue
-      const sourcesKnown = (this.sources[stepIndex] as readonly string[]).every((key) => this.guessedKeys.has(key) || !this.stepKeys.has(key))
+      const sourcesKnown = state.sources.every((key) => this.guessedKeys.has(key) || !this.stepKeys.has(key))
       if (!sourcesKnown) continue
+      const step = state.step
       try {
         const lookups = new Map<string, Link | undefined>()
         const lookup = {
@@ -127,7 +143,7 @@ export class EarlyStepRules {
         }
         const materials = evaluateRuleList(step.name, 'materials', step.expectedMaterials, link, lookup)
         const products = materials.status === 'pass' ? evaluateRuleList(step.name, 'products', step.expectedProducts, link, lookup) : undefined
-        this.evaluations.set(stepIndex, { link, lookups, materials, products })
+        state.evaluation = { link, lookups, materials, products }
       } catch {
         // The verifier evaluates this step itself, and reports whatever happens then.
       }

@@ -4,6 +4,7 @@
  * booleans), so it survives `postMessage` and `JSON.stringify` unchanged; integers of
  * unbounded size (thresholds) are decimal strings.
  */
+import type { ReferenceException } from '../errors.ts'
 import type { ArtifactKind } from '../rules/types.ts'
 
 export const REPORT_VERSION = 1
@@ -37,7 +38,7 @@ export type Verdict = 'pass' | 'fail' | 'incomplete'
 export interface Failure {
   readonly stage: Stage
   /** The reference's exception for this failure (`RuleVerificationError`, `LinkNotFoundError`, …). */
-  readonly errorType: string
+  readonly errorType: ReferenceException
   /** One plain sentence: which step, which rule, which artifact, expected vs found. */
   readonly message: string
   readonly step?: string

@@ -2,6 +2,7 @@
  * What the verifier reads and runs, as interfaces: a directory on disk in Node, dropped files
  * or an archive in the browser; a subprocess runner in Node, emulation in the browser.
  */
+import type { ReferenceException } from '../errors.ts'
 import type { Link, Inspection } from '../model/types.ts'
 
 /** Named files relative to the link directory. Paths use `/`; a path may be absolute. */
@@ -35,7 +36,7 @@ export type InspectionResult =
   /** The inspection could not be run here (e.g. a browser cannot run commands). */
   | { readonly status: 'not-run'; readonly reason: string }
   /** Running failed in a way the reference treats as fatal (missing program, timeout). */
-  | { readonly status: 'error'; readonly errorType: string; readonly message: string }
+  | { readonly status: 'error'; readonly errorType: ReferenceException; readonly message: string }
 
 export interface InspectionRunner {
   /** Runs one inspection (its `run` already substituted) and records materials and products. */

@@ -5,7 +5,7 @@
  * specs and indexing work (`{x:>5}`, `{x[0]}`), and an unknown name, a positional field or a
  * stray brace is an error — a layout author's typo must not verify silently.
  */
-import { CoreError } from '../errors.ts'
+import { CoreError, type ReferenceException } from '../errors.ts'
 import type { JsonValue } from '../json/value.ts'
 import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
 import { pythonStringRepr } from './python-repr.ts'
@@ -26,8 +26,9 @@ export function substituteParameters(layout: Layout, parameters: ReadonlyMap<str
     rules.map((rule, r) => rule.map((stanza, s) => pythonFormat(stanza, parameters, `${path}[${r}][${s}]`)))
   const formatArgs = (args: readonly JsonValue[], path: string): string[] =>
     args.map((arg, i) => {
+      // Python calls `arg.format(…)`: an int has no such attribute.
       if (typeof arg !== 'string') {
-        throw new CoreError('format', `cannot substitute parameters in a non-string argument (${String(arg)})`, { path: `${path}[${i}]` })
+        throw new CoreError('format', `cannot substitute parameters in a non-string argument (${String(arg)})`, { path: `${path}[${i}]`, exception: 'AttributeError' })
       }
       return pythonFormat(arg, parameters, `${path}[${i}]`)
     })
@@ -55,8 +56,9 @@ export function substituteParameters(layout: Layout, parameters: ReadonlyMap<str
  * is refused: in Python it yields a method's repr with a memory address, never a useful value.
  */
 export function pythonFormat(template: string, parameters: ReadonlyMap<string, string>, path = ''): string {
-  const fail = (message: string): never => {
-    throw new CoreError('format', `in ${JSON.stringify(template)}: ${message}`, { path })
+  /** `str.format` raises ValueError for a malformed template; lookups name their own exception. */
+  const fail = (message: string, exception: ReferenceException = 'ValueError'): never => {
+    throw new CoreError('format', `in ${JSON.stringify(template)}: ${message}`, { path, exception })
   }
   let out = ''
   let i = 0
@@ -93,7 +95,9 @@ export function pythonFormat(template: string, parameters: ReadonlyMap<string, s
   return out
 }
 
-function replaceField(field: string, parameters: ReadonlyMap<string, string>, fail: (message: string) => never): string {
+type Fail = (message: string, exception?: ReferenceException) => never
+
+function replaceField(field: string, parameters: ReadonlyMap<string, string>, fail: Fail): string {
   const nameEnd = field.search(/[!:]/)
   const reference = nameEnd < 0 ? field : field.slice(0, nameEnd)
   let rest = nameEnd < 0 ? '' : field.slice(nameEnd)
@@ -111,23 +115,23 @@ function replaceField(field: string, parameters: ReadonlyMap<string, string>, fa
   return applyStringSpec(value, spec, fail)
 }
 
-function lookup(reference: string, parameters: ReadonlyMap<string, string>, fail: (message: string) => never): string {
+function lookup(reference: string, parameters: ReadonlyMap<string, string>, fail: Fail): string {
   const match = /^([^.[]*)(.*)$/s.exec(reference) as RegExpExecArray
   const name = match[1] as string
   let accessors = match[2] as string
-  if (name === '' || /^\d+$/.test(name)) fail('positional fields are not supported (there are no positional arguments): IndexError')
+  if (name === '' || /^\d+$/.test(name)) fail('positional fields are not supported (there are no positional arguments): IndexError', 'IndexError')
   const found = parameters.get(name)
-  if (found === undefined) fail(`no substitution parameter named ${JSON.stringify(name)}: KeyError`)
+  if (found === undefined) fail(`no substitution parameter named ${JSON.stringify(name)}: KeyError`, 'KeyError')
   let value = found as string
   while (accessors !== '') {
     if (accessors.startsWith('.')) fail('attribute access in a format field is not supported')
     const close = accessors.indexOf(']')
     if (!accessors.startsWith('[') || close < 0) fail("missing ']' in format string")
     const index = accessors.slice(1, close)
-    if (!/^\d+$/.test(index)) fail('string indices must be integers: TypeError')
+    if (!/^\d+$/.test(index)) fail('string indices must be integers: TypeError', 'TypeError')
     const codePoints = [...value]
     const position = Number(index)
-    if (position >= codePoints.length) fail('string index out of range: IndexError')
+    if (position >= codePoints.length) fail('string index out of range: IndexError', 'IndexError')
     value = codePoints[position] as string
     accessors = accessors.slice(close + 1)
   }
@@ -135,7 +139,7 @@ function lookup(reference: string, parameters: ReadonlyMap<string, string>, fail
 }
 
 /** The format-spec mini-language as Python applies it to `str`. */
-function applyStringSpec(value: string, spec: string, fail: (message: string) => never): string {
+function applyStringSpec(value: string, spec: string, fail: Fail): string {
   if (spec === '') return value
   const parsed = /^(?:(.)?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([a-zA-Z%])?$/su.exec(spec)
   if (!parsed) fail(`invalid format specifier ${JSON.stringify(spec)}`)

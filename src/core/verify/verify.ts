@@ -1,9 +1,7 @@
 /**
- * The supply-chain verifier: in-toto 1.3.1 `in_toto_verify`, phase for phase, returning a
- * report instead of raising. Phases (verifier-semantics.md §4): layout signatures, expiry,
- * parameter substitution, loading links, link signatures and thresholds, sublayouts,
- * command alignment (warnings), threshold constraints, step rules, inspections, inspection
- * rules. Each phase stops at its first failure, in the reference's order.
+ * The supply-chain verifier: in-toto 1.3.1 `verifylib.in_toto_verify`, phase for phase,
+ * returning a report instead of raising. The phases are those of its docstring, in its order,
+ * one method each ({@link Verification.level}); each stops at its first failure.
  *
  * The same code runs in the page, in a Web Worker and in Node; what differs (reading files,
  * running inspection commands, parallel decoding) comes in through interfaces.
@@ -14,26 +12,17 @@ import type { Envelope } from '../envelope/types.ts'
 import { verifyEnvelopeSignature } from '../envelope/verify.ts'
 import { pythonEquals, type JsonValue } from '../json/value.ts'
 import type { PublicKey } from '../keys/types.ts'
-import type { ArtifactMap, Inspection, Layout, LayoutKey, Link, Step } from '../model/types.ts'
+import type { ArtifactMap, Inspection, Layout, Link, Step } from '../model/types.ts'
 import { EarlyStepRules, type EarlyTraces } from './early-rules.ts'
-import { explainRuleFailure } from './explain.ts'
-import { nameKey, stringKey } from './item-keys.ts'
-import { sequentialDecoder, toErrorInfo, type DecodeRequest, type DecodeResult, type ErrorInfo, type LinkDecoder } from './decode.ts'
+import { Stop, stageOfError } from './failure.ts'
+import { nameKey } from './item-keys.ts'
+import { checkItemRules, type ItemRef } from './item-rules.ts'
+import { sequentialDecoder, toErrorInfo, type DecodeResult, type LinkDecoder } from './decode.ts'
+import { type Candidate, LinkRequests, sublayoutLinkDir } from './link-plan.ts'
 import { packedIdentical } from './packed-artifacts.ts'
 import { pythonRepr } from './python-repr.ts'
-import {
-  REPORT_VERSION,
-  type Failure,
-  type InspectionTrace,
-  type LayoutSignatureTrace,
-  type LinkTrace,
-  type RuleListTrace,
-  type Stage,
-  type StepTrace,
-  type VerificationReport,
-  type Warning,
-} from './report.ts'
-import { evaluateRuleList, hashDictsEqual } from './rules.ts'
+import { REPORT_VERSION, type Failure, type InspectionTrace, type LayoutSignatureTrace, type LinkTrace, type StepTrace, type VerificationReport, type Warning } from './report.ts'
+import { hashDictsEqual } from './rules.ts'
 import { noInspections, type InspectionRunner, type LinkSource } from './sources.ts'
 import { substituteParameters } from './substitute.ts'
 import { toVerificationKey } from './verification-key.ts'
@@ -86,42 +75,99 @@ export async function verifyLayoutFile(layoutBytes: Uint8Array, layoutFile: stri
     const info = toErrorInfo(error, layoutFile)
     return failedReport(
       options.now ?? new Date(),
-      {
-        stage: 'format',
-        errorType: errorTypeOf(info),
-        message: `The layout could not be read: ${info.message}`,
-        file: layoutFile,
-        path: info.path,
-      },
+      { stage: 'format', errorType: info.exception, message: `The layout could not be read: ${info.message}`, file: layoutFile, path: info.path },
       { file: layoutFile, signatures: [] },
     )
   }
   return verifySupplyChain({ ...options, layout, layoutFile })
 }
 
-/** Raised inside the verifier to stop at a failure; never escapes it. */
-class Stop extends Error {
-  readonly failure: Failure
-  constructor(failure: Failure) {
-    super(failure.message)
-    this.failure = failure
+type Draft<T> = { -readonly [K in keyof T]: T[K] }
+type StepTraceDraft = Draft<StepTrace>
+type InspectionTraceDraft = Draft<InspectionTrace>
+
+/** A link file of a step that is validly signed by a key the step authorizes. */
+interface VerifiedLink {
+  readonly path: string
+  readonly keyid: string
+  readonly envelope: Envelope
+  /** The link; for a sublayout, once verified, its summary link. */
+  readonly link: Link
+}
+
+/** One step of the level being verified, and what each phase found out about it. */
+interface StepRecord {
+  /** Its position in the layout's `steps`. */
+  readonly index: number
+  /** The step as checked (at the root, after parameter substitution). */
+  step: Step
+  readonly threshold: bigint
+  readonly trace: StepTraceDraft
+  /** Its link files, in the reference's order (loading links). */
+  candidates: readonly Candidate[]
+  /** Its link files' traces as the phases update them (`trace.links` gets a copy). */
+  readonly links: LinkTrace[]
+  /** Its valid links by keyid, in `pubkeys` order (link signatures). */
+  readonly verified: Map<string, VerifiedLink>
+  /** The link its rules are checked against (choosing links). */
+  chosen: Link | undefined
+}
+
+/** One inspection of the level being verified. */
+interface InspectionRecord {
+  readonly index: number
+  /** The inspection as run (at the root, after parameter substitution). */
+  inspection: Inspection
+  readonly trace: InspectionTraceDraft
+  /** What running it recorded; absent until it ran (and when it could not run here). */
+  link: Link | undefined
+}
+
+/** One layout level (the root or a sublayout) while it is being verified. */
+class Level {
+  readonly envelope: Envelope
+  /** The keys that must all have signed it. */
+  readonly keys: readonly PublicKey[]
+  /** Where its links are, relative to the link source. */
+  readonly dir: string
+  readonly depth: number
+  /** The file named in failures (the root layout's). */
+  readonly file: string | undefined
+  /** The name its summary link gets (the parent's step name). */
+  readonly summaryName: JsonValue | undefined
+  layoutTrace: VerificationReport['layout']
+  /** Set by the first phase, replaced by parameter substitution. */
+  layout: Layout | undefined
+  steps: StepRecord[] = []
+  inspections: InspectionRecord[] = []
+  /** Each file's decoded form, by request (loading links). */
+  decoded: readonly DecodeResult[] = []
+  /** Step rules evaluated while the links arrived. */
+  early: EarlyStepRules | undefined
+  /** The chosen link of each step by name key: what MATCH rules look up. */
+  readonly chosen = new Map<string, Link>()
+
+  constructor(envelope: Envelope, keys: readonly PublicKey[], where: { dir: string; depth: number; file?: string; shownAs?: string; summaryName?: JsonValue }) {
+    this.envelope = envelope
+    this.keys = keys
+    this.dir = where.dir
+    this.depth = where.depth
+    this.file = where.file
+    this.summaryName = where.summaryName
+    this.layoutTrace = { file: where.shownAs ?? where.file, format: envelope.format, signatures: [] }
+  }
+
+  /** The layout, once the first phase has read it. */
+  get checked(): Layout {
+    if (this.layout === undefined) throw new Error('the layout of this level has not been read yet')
+    return this.layout
+  }
+
+  /** This level's trace as the report shows it. */
+  report(): Pick<VerificationReport, 'layout' | 'steps' | 'inspections'> {
+    return { layout: this.layoutTrace, steps: this.steps.map((record) => record.trace), inspections: this.inspections.map((record) => record.trace) }
   }
 }
-
-interface LevelResult {
-  readonly summary: Link
-  readonly steps: StepTrace[]
-  readonly inspections: InspectionTrace[]
-}
-
-/** Mutable trace of one layout level while it is being verified. */
-interface LevelTrace {
-  layout: VerificationReport['layout']
-  steps: StepTraceDraft[]
-  inspections: InspectionTrace[]
-}
-
-type StepTraceDraft = { -readonly [K in keyof StepTrace]: StepTrace[K] }
 
 class Verification {
   private readonly options: VerifyOptions
@@ -141,10 +187,10 @@ class Verification {
   }
 
   async root(): Promise<VerificationReport> {
-    const trace: LevelTrace = { layout: { file: this.options.layoutFile, format: this.options.layout.format, signatures: [] }, steps: [], inspections: [] }
+    const root = new Level(this.options.layout, this.options.layoutKeys, { dir: '', depth: 0, file: this.options.layoutFile })
     let failure: Failure | undefined
     try {
-      await this.level(this.options.layout, this.options.layoutKeys, '', undefined, 0, trace)
+      await this.level(root)
       await this.warnUnusedLinks()
     } catch (error) {
       if (!(error instanceof Stop)) throw error
@@ -152,174 +198,335 @@ class Verification {
     }
     this.progress('done', 0)
     const verdict = failure ? 'fail' : this.inspectionsNotRun > 0 ? 'incomplete' : 'pass'
-    return {
-      version: REPORT_VERSION,
-      verdict,
-      failure,
-      warnings: this.warnings,
-      layout: trace.layout,
-      steps: trace.steps,
-      inspections: trace.inspections,
-      verifiedAt: this.now.toISOString(),
-      timings: this.timings,
-    }
+    const { layout, steps, inspections } = root.report()
+    return { version: REPORT_VERSION, verdict, failure, warnings: this.warnings, layout, steps, inspections, verifiedAt: this.now.toISOString(), timings: this.timings }
   }
 
-  /** Verifies one layout level (the root or a sublayout) and returns its summary link. */
-  private async level(envelope: Envelope, keys: readonly PublicKey[], dir: string, summaryName: JsonValue | undefined, depth: number, trace: LevelTrace): Promise<LevelResult> {
-    const file = depth === 0 ? this.options.layoutFile : undefined
-    const timed = <T>(name: string, work: () => Promise<T>): Promise<T> => this.timed(depth === 0 ? name : `sublayout.${name}`, work)
+  /** Verifies one layout level and returns its summary link (what a parent step checks). */
+  private async level(level: Level): Promise<Link> {
+    await this.layoutSignatures(level)
+    this.expiry(level)
+    this.parameterSubstitution(level)
+    await this.loadingLinks(level)
+    this.linkSignatures(level)
+    await this.sublayouts(level)
+    this.commandAlignment(level)
+    this.thresholdAgreement(level)
+    this.choosingLinks(level)
+    await this.stepRules(level)
+    await this.inspections(level)
+    this.inspectionRules(level)
+    return summaryLink(level)
+  }
 
-    // 1. Layout signatures: every key given must have signed (logical AND).
-    this.progress('layout', depth)
+  /** `verify_layout_signatures`: every key given must have signed the layout (logical AND). */
+  private async layoutSignatures(level: Level): Promise<void> {
+    this.progress('layout', level.depth)
+    const { envelope, file } = level
     if (envelope.content.type !== 'layout') {
       throw new Stop({ stage: 'format', errorType: 'AttributeError', message: 'The layout file holds link metadata, not a layout.', file })
     }
-    let layout = envelope.content.layout
-    trace.layout = { ...trace.layout, expires: layout.expires }
+    const layout = envelope.content.layout
+    level.layout = layout
+    level.layoutTrace = { ...level.layoutTrace, expires: layout.expires }
     this.warnIgnored(envelope, file ?? 'layout')
-    trace.steps = layout.steps.map((step) => draftStep(step))
-    trace.inspections = layout.inspect.map((inspection) => ({ name: inspection.name, run: inspection.run.map(String), how: 'not-run', status: 'not-reached' }))
-    const signatures = await timed('layout-signatures', () => this.checkLayoutSignatures(envelope, keys, file))
-    trace.layout = { ...trace.layout, signatures: signatures.traces }
+    level.steps = layout.steps.map((step, index) => ({
+      index,
+      step,
+      threshold: thresholdValue(step),
+      trace: { name: step.name, threshold: String(thresholdValue(step)), pubkeys: step.pubkeys, links: [], validSigners: 0, status: 'not-reached' },
+      candidates: [],
+      links: [],
+      verified: new Map(),
+      chosen: undefined,
+    }))
+    level.inspections = layout.inspect.map((inspection, index) => ({
+      index,
+      inspection,
+      trace: { name: inspection.name, run: inspection.run.map(String), how: 'not-run', status: 'not-reached' },
+      link: undefined,
+    }))
+    const signatures = await this.timed(level, 'layout-signatures', () => this.checkLayoutSignatures(envelope, level.keys, file))
+    level.layoutTrace = { ...level.layoutTrace, signatures: signatures.traces }
     if (signatures.failure) throw new Stop(signatures.failure)
+  }
 
-    // 2. Expiry: valid while now <= expires (second precision, UTC).
-    const expires = parseExpires(layout.expires)
-    if (expires === undefined || expires < this.now.getTime()) {
-      throw new Stop({
-        stage: 'expired',
-        errorType: 'LayoutExpiredError',
-        message: `The layout expired on ${layout.expires.trim()}${depth > 0 ? ' (sublayout)' : ''}; it was checked at ${this.now.toISOString().replace(/\.\d+Z$/, 'Z')}.`,
-        file,
-        path: 'signed.expires',
-      })
+  /** `verify_layout_expiration`: valid while now <= expires (second precision, UTC). */
+  private expiry(level: Level): void {
+    const { expires } = level.checked
+    const time = parseExpires(expires)
+    if (time !== undefined && time >= this.now.getTime()) return
+    throw new Stop({
+      stage: 'expired',
+      errorType: 'LayoutExpiredError',
+      message: `The layout expired on ${expires.trim()}${level.depth > 0 ? ' (sublayout)' : ''}; it was checked at ${this.now.toISOString().replace(/\.\d+Z$/, 'Z')}.`,
+      file: level.file,
+      path: 'signed.expires',
+    })
+  }
+
+  /** `substitute_parameters`: the root layout only, as in the reference. */
+  private parameterSubstitution(level: Level): void {
+    if (level.depth > 0 || this.options.parameters === undefined) return
+    let layout: Layout
+    try {
+      layout = substituteParameters(level.checked, this.options.parameters)
+    } catch (error) {
+      const info = toErrorInfo(error)
+      throw new Stop({ stage: 'parameters', errorType: info.exception, message: `Parameter substitution failed: ${info.message}`, file: level.file, path: info.path })
     }
+    level.layout = layout
+    for (const record of level.steps) record.step = layout.steps[record.index] ?? record.step
+    for (const record of level.inspections) record.inspection = layout.inspect[record.index] ?? record.inspection
+  }
 
-    // 3. Parameter substitution (root layout only, as in the reference).
-    if (depth === 0 && this.options.parameters !== undefined) {
-      try {
-        layout = substituteParameters(layout, this.options.parameters)
-      } catch (error) {
-        const info = toErrorInfo(error)
-        throw new Stop({
-          stage: 'parameters',
-          errorType: /KeyError|IndexError|TypeError/.exec(info.detail)?.[0] ?? 'ValueError',
-          message: `Parameter substitution failed: ${info.message}`,
-          file,
-          path: info.path,
-        })
-      }
-    }
+  /**
+   * `load_links_for_layout`: every candidate file of every step is read; a file that cannot be
+   * read or parsed ends verification, needed or not. Decoding also checks each file's signature
+   * (replayed in the next phase) and evaluates step rules early (early-rules.ts).
+   */
+  private async loadingLinks(level: Level): Promise<void> {
+    const requests = new LinkRequests()
+    for (const record of level.steps) record.candidates = requests.candidates(level.checked, record.step, level.dir, record.index)
+    this.progress('links', level.depth, 0, requests.list.length)
+    const early = new EarlyStepRules(level.steps)
+    level.early = early
+    level.decoded = await this.timed(level, 'links', () =>
+      this.decoder.decode(requests.list, this.options.links, this.options.signal, (index, result) => early.arrived(index, result)),
+    )
+    for (const request of requests.list) this.usedPaths.add(request.path)
 
-    // 4–5. Load every candidate link file, then check signatures and thresholds.
-    const plan = planLinks(layout, dir)
-    this.progress('links', depth, 0, plan.requests.length)
-    const early = earlyRulesFor(layout, plan)
-    const results = await timed('links', () => this.decoder.decode(plan.requests, this.options.links, this.options.signal, (index, result) => early.arrived(index, result)))
-    for (const request of plan.requests) this.usedPaths.add(request.path)
-    const verified = this.checkLinks(layout, plan, results, trace, depth)
-
-    // 6. Sublayouts: verified links that hold a layout are verified recursively.
-    this.progress('sublayouts', depth)
-    for (const [stepIndex, step] of layout.steps.entries()) {
-      const stepLinks = verified[stepIndex] as Map<string, VerifiedLink>
-      for (const [id, entry] of stepLinks) {
-        if (entry.envelope.content.type !== 'layout') continue
-        stepLinks.set(id, { ...entry, link: await this.sublayout(layout, step, id, entry, dir, depth, trace.steps[stepIndex] as StepTraceDraft) })
-      }
-    }
-
-    // 7. Command alignment: a mismatch is only a warning.
-    for (const [stepIndex, step] of layout.steps.entries()) {
-      for (const entry of (verified[stepIndex] as Map<string, VerifiedLink>).values()) {
-        if (!pythonEquals(entry.link.command as JsonValue[], step.expectedCommand as JsonValue[])) {
-          this.warnings.push({
-            kind: 'command-mismatch',
-            step: step.name,
-            file: entry.path,
-            message: `Run command '${pythonRepr(entry.link.command as JsonValue[])}' differs from expected command '${pythonRepr(step.expectedCommand as JsonValue[])}'`,
-          })
+    for (const record of level.steps) {
+      const { step } = record
+      let found = 0
+      for (const candidate of record.candidates) {
+        const result = decodedOf(level, candidate)
+        if (result.status === 'missing') {
+          record.links.push({ file: candidate.path, keyid: candidate.id, status: 'missing' })
+          continue
         }
-      }
-    }
-
-    // 8. Threshold constraints: with threshold > 1 every valid link must report the same artifacts.
-    for (const [stepIndex, step] of layout.steps.entries()) {
-      if (thresholdValue(step) <= 1n) continue
-      const entries = [...(verified[stepIndex] as Map<string, VerifiedLink>).values()]
-      const reference = entries[0]
-      if (reference === undefined) continue
-      for (const entry of entries) {
-        if (!artifactsEqual(reference.link.materials, entry.link.materials) || !artifactsEqual(reference.link.products, entry.link.products)) {
-          this.markStep(trace, stepIndex, 'fail')
+        if (result.status === 'error') {
+          record.links.push({ file: candidate.path, keyid: candidate.id, status: 'error', message: result.error.message })
+          syncLinks(record, 'fail')
           throw new Stop({
-            stage: 'link-threshold',
-            errorType: 'ThresholdVerificationError',
-            message: `Step '${step.name}' requires ${step.threshold} functionaries to agree, but '${reference.path}' and '${entry.path}' report different ${artifactsEqual(reference.link.materials, entry.link.materials) ? 'products' : 'materials'}.`,
+            stage: stageOfError(result.error, 'format'),
+            errorType: result.error.exception,
+            message: `The link file '${candidate.path}' for step '${step.name}' could not be read: ${result.error.detail}`,
             step: step.name,
-            file: entry.path,
+            file: candidate.path,
+            path: result.error.path,
           })
         }
+        found++
+        this.warnIgnored(result.envelope, candidate.path)
+        record.links.push({ file: candidate.path, keyid: candidate.id, status: 'not-checked', ...describeEnvelope(result.envelope) })
       }
-    }
-
-    // 9. Each step is checked against its first valid link, in pubkeys order.
-    const reduced = new Map<string, Link>()
-    for (const [stepIndex, step] of layout.steps.entries()) {
-      const first = [...(verified[stepIndex] as Map<string, VerifiedLink>).values()][0]
-      if (first === undefined) {
-        this.markStep(trace, stepIndex, 'fail')
+      syncLinks(record)
+      if (BigInt(found) < record.threshold) {
+        syncLinks(record, 'fail')
         throw new Stop({
           stage: 'link-threshold',
-          errorType: 'IndexError',
-          message: `Step '${step.name}' has threshold ${step.threshold} and no valid link: there is nothing to check its rules against (the reference crashes here).`,
+          errorType: 'LinkNotFoundError',
+          message: `Step '${step.name}' requires ${step.threshold} link file(s) but ${found} ${found === 1 ? 'was' : 'were'} found (looked for ${describeCandidates(record.candidates)}).`,
           step: step.name,
         })
       }
-      reduced.set(nameKey(step), first.link)
-      ;(trace.steps[stepIndex] as StepTraceDraft).usedLink = first.path
     }
+  }
 
-    // 10. Step rules, materials then products, in layout order.
-    this.progress('rules', depth)
-    await timed('step-rules', async () => {
-      for (const [stepIndex, step] of layout.steps.entries()) {
-        const link = reduced.get(nameKey(step)) as Link
-        this.checkItemRules('step', stepIndex, step, link, reduced, early.take(stepIndex, link, reduced), (materials, products) => {
-          const draft = trace.steps[stepIndex] as StepTraceDraft
-          draft.materials = materials
-          draft.products = products
-          draft.status = products?.status === 'pass' ? 'pass' : 'fail'
+  /**
+   * `verify_link_signature_thresholds`: each link must be signed by the key that authorizes it;
+   * only clean signature failures are skipped, anything else ends verification. Enough distinct
+   * functionaries must remain.
+   */
+  private linkSignatures(level: Level): void {
+    this.progress('signatures', level.depth)
+    for (const record of level.steps) {
+      const { step } = record
+      const signers: string[] = []
+      const traces = record.links
+      for (const candidate of record.candidates) {
+        const result = decodedOf(level, candidate)
+        if (result.status !== 'loaded') continue
+        // Loading gave every loaded file a trace (the first of its path, if a step lists a path twice).
+        const at = traces.findIndex((entry) => entry.file === candidate.path)
+        const update = (patch: Partial<LinkTrace>) => {
+          const current = traces[at]
+          if (current !== undefined) traces[at] = { ...current, ...patch }
+        }
+        const authorization = candidate.authorization
+        if (authorization === undefined) {
+          update({ status: 'unauthorized', message: `keyid ${candidate.id} is not a key of this layout` })
+          continue
+        }
+        if ('error' in authorization) {
+          update({ status: 'error', message: authorization.error.message })
+          syncLinks(record, 'fail')
+          throw new Stop({
+            stage: stageOfError(authorization.error, 'link-signature'),
+            errorType: authorization.error.exception,
+            message: `The key authorized to sign '${candidate.path}' for step '${step.name}' is unusable: ${authorization.error.detail}`,
+            step: step.name,
+            file: candidate.path,
+          })
+        }
+        const signature = result.signature
+        if (signature === undefined) continue
+        if (signature.status === 'error') {
+          update({ status: 'error', message: signature.error.message })
+          syncLinks(record, 'fail')
+          throw new Stop({
+            stage: stageOfError(signature.error, 'link-signature'),
+            errorType: signature.error.exception,
+            message: `Checking the signature of '${candidate.path}' for step '${step.name}' failed: ${signature.error.detail}`,
+            step: step.name,
+            file: candidate.path,
+            path: signature.error.path,
+          })
+        }
+        const signer = authorization.key.keyid
+        if (signature.status !== 'valid') {
+          update({
+            status: 'invalid-signature',
+            message: signature.status === 'missing' ? `not signed by the authorized key ${signer}` : `the signature by ${signer} does not match the content`,
+          })
+          continue
+        }
+        if (signers.includes(signer)) {
+          this.warnings.push({
+            kind: 'duplicate-signer',
+            step: step.name,
+            file: candidate.path,
+            message: `'${candidate.path}' is signed by the same key as another link of step '${step.name}'; it counts once towards the threshold.`,
+          })
+        }
+        signers.push(signer)
+        update({ status: 'valid', signer })
+        const link = result.envelope.content.type === 'link' ? result.envelope.content.link : emptyLink()
+        record.verified.set(candidate.id, { path: candidate.path, envelope: result.envelope, link, keyid: candidate.id })
+      }
+      const distinct = new Set(signers).size
+      record.trace.validSigners = distinct
+      syncLinks(record)
+      if (BigInt(distinct) < record.threshold) {
+        syncLinks(record, 'fail')
+        throw new Stop({
+          stage: 'link-threshold',
+          errorType: 'ThresholdVerificationError',
+          message: `Step '${step.name}' requires ${step.threshold} link(s) validly signed by different authorized functionaries, but only ${distinct} ${distinct === 1 ? 'is' : 'are'} valid${describeInvalid(traces)}.`,
+          step: step.name,
         })
       }
+    }
+  }
+
+  /** `verify_sublayouts`: a valid link that holds a layout is verified recursively and stands for its summary link. */
+  private async sublayouts(level: Level): Promise<void> {
+    this.progress('sublayouts', level.depth)
+    for (const record of level.steps) {
+      for (const [id, entry] of record.verified) {
+        if (entry.envelope.content.type !== 'layout') continue
+        record.verified.set(id, { ...entry, link: await this.sublayout(level, record, id, entry) })
+      }
+    }
+  }
+
+  /** `verify_all_steps_command_alignment`: a command that differs from the expected one is only a warning. */
+  private commandAlignment(level: Level): void {
+    for (const { step, verified } of level.steps) {
+      for (const entry of verified.values()) {
+        if (pythonEquals(entry.link.command as JsonValue[], step.expectedCommand as JsonValue[])) continue
+        this.warnings.push({
+          kind: 'command-mismatch',
+          step: step.name,
+          file: entry.path,
+          message: `Run command '${pythonRepr(entry.link.command as JsonValue[])}' differs from expected command '${pythonRepr(step.expectedCommand as JsonValue[])}'`,
+        })
+      }
+    }
+  }
+
+  /** `verify_threshold_constraints`: with threshold > 1 every valid link must report the same artifacts. */
+  private thresholdAgreement(level: Level): void {
+    for (const record of level.steps) {
+      if (record.threshold <= 1n) continue
+      const entries = [...record.verified.values()]
+      const reference = entries[0]
+      if (reference === undefined) continue
+      for (const entry of entries) {
+        const sameMaterials = artifactsEqual(reference.link.materials, entry.link.materials)
+        if (sameMaterials && artifactsEqual(reference.link.products, entry.link.products)) continue
+        record.trace.status = 'fail'
+        throw new Stop({
+          stage: 'link-threshold',
+          errorType: 'ThresholdVerificationError',
+          message: `Step '${record.step.name}' requires ${record.step.threshold} functionaries to agree, but '${reference.path}' and '${entry.path}' report different ${sameMaterials ? 'products' : 'materials'}.`,
+          step: record.step.name,
+          file: entry.path,
+        })
+      }
+    }
+  }
+
+  /** `reduce_chain_links`: each step is checked against its first valid link, in pubkeys order. */
+  private choosingLinks(level: Level): void {
+    for (const record of level.steps) {
+      const first = record.verified.values().next().value
+      if (first === undefined) {
+        record.trace.status = 'fail'
+        throw new Stop({
+          stage: 'link-threshold',
+          errorType: 'IndexError',
+          message: `Step '${record.step.name}' has threshold ${record.step.threshold} and no valid link: there is nothing to check its rules against (the reference crashes here).`,
+          step: record.step.name,
+        })
+      }
+      record.chosen = first.link
+      level.chosen.set(nameKey(record.step), first.link)
+      record.trace.usedLink = first.path
+    }
+  }
+
+  /** `verify_all_item_rules` over the steps: materials then products, in layout order. */
+  private async stepRules(level: Level): Promise<void> {
+    this.progress('rules', level.depth)
+    await this.timed(level, 'step-rules', async () => {
+      for (const record of level.steps) {
+        const link = chosenLink(record)
+        const early = level.early?.take(record.index, link, level.chosen)
+        this.itemRules({ kind: 'step', index: record.index, item: record.step }, record.trace, link, level.chosen, early)
+      }
     })
+  }
 
-    // 11. Inspections: all run before any inspection rule is checked.
-    this.progress('inspections', depth)
-    const inspectionLinks = await timed('inspections', () => this.runInspections(layout, trace))
+  /** `run_all_inspections`: all run before any inspection rule is checked. */
+  private async inspections(level: Level): Promise<void> {
+    this.progress('inspections', level.depth)
+    await this.timed(level, 'inspections', async () => {
+      for (const record of level.inspections) {
+        this.options.signal?.throwIfAborted()
+        record.link = await this.runInspection(record)
+      }
+    })
+  }
 
-    // 12. Inspection rules may MATCH against steps and inspections.
-    const combined = new Map(reduced)
-    for (const [key, link] of inspectionLinks) combined.set(key, link)
-    for (const [index, inspection] of layout.inspect.entries()) {
-      const link = inspectionLinks.get(nameKey(inspection))
-      const draft = trace.inspections[index] as { -readonly [K in keyof InspectionTrace]: InspectionTrace[K] }
+  /** `verify_all_item_rules` over the inspections, whose MATCH rules may refer to steps and inspections. */
+  private inspectionRules(level: Level): void {
+    const ran = new Map<string, Link>()
+    for (const record of level.inspections) if (record.link !== undefined) ran.set(nameKey(record.inspection), record.link)
+    const combined = new Map(level.chosen)
+    for (const [key, link] of ran) combined.set(key, link)
+    for (const record of level.inspections) {
+      const { inspection, trace, link } = record
       if (link === undefined) continue
-      const unavailable = referencedUnavailable(inspection, layout, inspectionLinks)
+      const unavailable = referencedUnavailable(inspection, level.inspections, ran)
       if (unavailable !== undefined) {
-        draft.status = 'not-run'
-        draft.message = `rules not checked: they compare with inspection '${unavailable}', which was not run`
+        trace.status = 'not-run'
+        trace.message = `rules not checked: they compare with inspection '${unavailable}', which was not run`
         continue
       }
-      this.checkItemRules('inspection', index, inspection, link, combined, undefined, (materials, products) => {
-        draft.materials = materials
-        draft.products = products
-        draft.status = products?.status === 'pass' ? 'pass' : 'fail'
-      })
+      this.itemRules({ kind: 'inspection', index: record.index, item: inspection }, trace, link, combined)
     }
-
-    return { summary: summaryLink(layout, reduced, summaryName), steps: trace.steps, inspections: trace.inspections }
   }
 
   private async checkLayoutSignatures(envelope: Envelope, keys: readonly PublicKey[], file: string | undefined): Promise<{ traces: LayoutSignatureTrace[]; failure?: Failure }> {
@@ -351,7 +558,7 @@ class Verification {
         traces.push({ keyid: key.keyid, status: 'error', message: info.message })
         failure ??= {
           stage: stageOfError(info, 'layout-signature'),
-          errorType: errorTypeOf(info),
+          errorType: info.exception,
           message: `Checking the layout signature by ${key.keyid} failed: ${info.detail}`,
           file,
           path: info.path,
@@ -361,136 +568,10 @@ class Verification {
     return { traces, failure }
   }
 
-  /** Replays decoded links in the reference's order: loading (4.4), then signatures (4.5). */
-  private checkLinks(layout: Layout, plan: LinkPlan, results: readonly DecodeResult[], trace: LevelTrace, depth: number): Map<string, VerifiedLink>[] {
-    const byPath = new Map<string, DecodeResult>()
-    plan.requests.forEach((request, index) => byPath.set(request.path, results[index] as DecodeResult))
-    const linkTraces: LinkTrace[][] = layout.steps.map(() => [])
-
-    // Loading: a file that cannot be read or parsed ends verification, needed or not.
-    for (const [stepIndex, step] of layout.steps.entries()) {
-      let found = 0
-      for (const candidate of plan.candidates[stepIndex] as Candidate[]) {
-        const result = byPath.get(candidate.path) as DecodeResult
-        if (result.status === 'missing') {
-          ;(linkTraces[stepIndex] as LinkTrace[]).push({ file: candidate.path, keyid: candidate.id, status: 'missing' })
-          continue
-        }
-        if (result.status === 'error') {
-          ;(linkTraces[stepIndex] as LinkTrace[]).push({ file: candidate.path, keyid: candidate.id, status: 'error', message: result.error.message })
-          this.setLinks(trace, stepIndex, linkTraces[stepIndex] as LinkTrace[], 'fail')
-          throw new Stop({
-            stage: stageOfError(result.error, 'format'),
-            errorType: errorTypeOf(result.error),
-            message: `The link file '${candidate.path}' for step '${step.name}' could not be read: ${result.error.detail}`,
-            step: step.name,
-            file: candidate.path,
-            path: result.error.path,
-          })
-        }
-        found++
-        this.warnIgnored(result.envelope, candidate.path)
-        ;(linkTraces[stepIndex] as LinkTrace[]).push({ file: candidate.path, keyid: candidate.id, status: 'not-checked', ...describeEnvelope(result.envelope) })
-      }
-      this.setLinks(trace, stepIndex, linkTraces[stepIndex] as LinkTrace[])
-      if (BigInt(found) < thresholdValue(step)) {
-        this.setLinks(trace, stepIndex, linkTraces[stepIndex] as LinkTrace[], 'fail')
-        throw new Stop({
-          stage: 'link-threshold',
-          errorType: 'LinkNotFoundError',
-          message: `Step '${step.name}' requires ${step.threshold} link file(s) but ${found} ${found === 1 ? 'was' : 'were'} found (looked for ${describeCandidates(plan.candidates[stepIndex] as Candidate[])}).`,
-          step: step.name,
-        })
-      }
-    }
-
-    // Signatures: only clean signature failures are skipped; anything else ends verification.
-    this.progress('signatures', depth)
-    const verified: Map<string, VerifiedLink>[] = []
-    for (const [stepIndex, step] of layout.steps.entries()) {
-      const stepVerified = new Map<string, VerifiedLink>()
-      const signers: string[] = []
-      const traces = linkTraces[stepIndex] as LinkTrace[]
-      for (const candidate of plan.candidates[stepIndex] as Candidate[]) {
-        const result = byPath.get(candidate.path) as DecodeResult
-        if (result.status !== 'loaded') continue
-        const at = traces.findIndex((entry) => entry.file === candidate.path)
-        const update = (patch: Partial<LinkTrace>) => {
-          traces[at] = { ...(traces[at] as LinkTrace), ...patch }
-        }
-        if (candidate.authorization === undefined) {
-          update({ status: 'unauthorized', message: `keyid ${candidate.id} is not a key of this layout` })
-          continue
-        }
-        if ('error' in candidate.authorization) {
-          update({ status: 'error', message: candidate.authorization.error.message })
-          this.setLinks(trace, stepIndex, traces, 'fail')
-          throw new Stop({
-            stage: stageOfError(candidate.authorization.error, 'link-signature'),
-            errorType: errorTypeOf(candidate.authorization.error),
-            message: `The key authorized to sign '${candidate.path}' for step '${step.name}' is unusable: ${candidate.authorization.error.detail}`,
-            step: step.name,
-            file: candidate.path,
-          })
-        }
-        const signature = result.signature
-        if (signature === undefined) continue
-        if (signature.status === 'error') {
-          update({ status: 'error', message: signature.error.message })
-          this.setLinks(trace, stepIndex, traces, 'fail')
-          throw new Stop({
-            stage: stageOfError(signature.error, 'link-signature'),
-            errorType: errorTypeOf(signature.error),
-            message: `Checking the signature of '${candidate.path}' for step '${step.name}' failed: ${signature.error.detail}`,
-            step: step.name,
-            file: candidate.path,
-            path: signature.error.path,
-          })
-        }
-        if (signature.status !== 'valid') {
-          update({
-            status: 'invalid-signature',
-            message:
-              signature.status === 'missing'
-                ? `not signed by the authorized key ${candidate.authorization.key.keyid}`
-                : `the signature by ${candidate.authorization.key.keyid} does not match the content`,
-          })
-          continue
-        }
-        const signer = candidate.authorization.key.keyid
-        if (signers.includes(signer)) {
-          this.warnings.push({
-            kind: 'duplicate-signer',
-            step: step.name,
-            file: candidate.path,
-            message: `'${candidate.path}' is signed by the same key as another link of step '${step.name}'; it counts once towards the threshold.`,
-          })
-        }
-        signers.push(signer)
-        update({ status: 'valid', signer })
-        const link = result.envelope.content.type === 'link' ? result.envelope.content.link : emptyLink()
-        stepVerified.set(candidate.id, { path: candidate.path, envelope: result.envelope, link, keyid: candidate.id })
-      }
-      const distinct = new Set(signers).size
-      const draft = trace.steps[stepIndex] as StepTraceDraft
-      draft.validSigners = distinct
-      this.setLinks(trace, stepIndex, traces)
-      if (BigInt(distinct) < thresholdValue(step)) {
-        this.setLinks(trace, stepIndex, traces, 'fail')
-        throw new Stop({
-          stage: 'link-threshold',
-          errorType: 'ThresholdVerificationError',
-          message: `Step '${step.name}' requires ${step.threshold} link(s) validly signed by different authorized functionaries, but only ${distinct} ${distinct === 1 ? 'is' : 'are'} valid${describeInvalid(traces)}.`,
-          step: step.name,
-        })
-      }
-      verified.push(stepVerified)
-    }
-    return verified
-  }
-
-  private async sublayout(layout: Layout, step: Step, id: string, entry: VerifiedLink, dir: string, depth: number, draft: StepTraceDraft): Promise<Link> {
-    if (depth + 1 > MAX_SUBLAYOUT_DEPTH) {
+  /** Verifies the sublayout `entry` of `record`'s step, signed by layout key `id`; returns its summary link. */
+  private async sublayout(parent: Level, record: StepRecord, id: string, entry: VerifiedLink): Promise<Link> {
+    const { step } = record
+    if (parent.depth + 1 > MAX_SUBLAYOUT_DEPTH) {
       throw new Stop({
         stage: 'sublayout',
         errorType: 'RecursionError',
@@ -498,35 +579,17 @@ class Verification {
         step: step.name,
       })
     }
-    const subTrace: LevelTrace = { layout: { file: entry.path, format: entry.envelope.format, signatures: [] }, steps: [], inspections: [] }
-    const finish = (failure?: Failure): VerificationReport => ({
-      version: REPORT_VERSION,
-      verdict: failure ? 'fail' : 'pass',
-      failure,
-      warnings: [],
-      layout: subTrace.layout,
-      steps: subTrace.steps,
-      inspections: subTrace.inspections,
-      verifiedAt: this.now.toISOString(),
-      timings: {},
-    })
+    const where = { dir: sublayoutLinkDir(parent.dir, step.name, id), depth: parent.depth + 1, shownAs: entry.path, summaryName: step.rawName ?? step.name }
+    let level = new Level(entry.envelope, [], where)
     try {
-      const layoutKey = layout.keys.get(id)
-      let keys: PublicKey[]
-      try {
-        if (layoutKey === undefined) throw new CoreError('format', `there is no key ${id} in the layout`)
-        keys = [toVerificationKey(layoutKey, id)]
-      } catch (error) {
-        const info = toErrorInfo(error)
-        throw new Stop({ stage: 'format', errorType: 'FormatError', message: info.message, file: entry.path })
-      }
-      const result = await this.level(entry.envelope, keys, joinPath(dir, `${step.name}.${prefix8(id)}`), step.rawName ?? step.name, depth + 1, subTrace)
-      draft.sublayout = finish()
-      return result.summary
+      level = new Level(entry.envelope, [sublayoutKey(parent.checked, id, entry.path)], where)
+      const summary = await this.level(level)
+      record.trace.sublayout = this.sublayoutReport(level)
+      return summary
     } catch (error) {
       if (!(error instanceof Stop)) throw error
-      draft.sublayout = finish(error.failure)
-      draft.status = 'fail'
+      record.trace.sublayout = this.sublayoutReport(level, error.failure)
+      record.trace.status = 'fail'
       throw new Stop({
         stage: 'sublayout',
         errorType: error.failure.errorType,
@@ -538,88 +601,59 @@ class Verification {
     }
   }
 
-  private checkItemRules(
-    itemKind: 'step' | 'inspection',
-    itemIndex: number,
-    item: Step | Inspection,
-    link: Link,
-    links: Map<string, Link>,
-    /** The traces, if already evaluated while the links arrived (early-rules.ts). */
-    evaluated: EarlyTraces | undefined,
-    record: (materials: RuleListTrace, products: RuleListTrace | undefined) => void,
-  ): void {
-    const lookup = { get: (name: string) => links.get(stringKey(name)) }
-    const materials = evaluated?.materials ?? evaluateRuleList(item.name, 'materials', item.expectedMaterials, link, lookup)
-    const products = evaluated ? evaluated.products : materials.status === 'pass' ? evaluateRuleList(item.name, 'products', item.expectedProducts, link, lookup) : undefined
-    record(materials, products)
-    const failed = materials.status === 'fail' ? materials : products?.status === 'fail' ? products : undefined
-    if (failed === undefined) return
-    const rule = failed.rules[failed.failedRule as number]
-    const failure = rule?.failure
-    throw new Stop({
-      stage: failure?.kind === 'malformed' ? 'format' : 'artifact-rule',
-      errorType: failure?.kind === 'malformed' ? 'FormatError' : failure?.kind === 'path-rebuild' ? 'KeyError' : 'RuleVerificationError',
-      message: explainRuleFailure(failed, { itemKind, link, links: lookup }),
-      ...(itemKind === 'step' ? { step: item.name } : { inspection: item.name }),
-      ruleList: failed.kind,
-      ruleIndex: failed.failedRule,
-      path: `${itemKind === 'step' ? 'steps' : 'inspect'}[${itemIndex}].expected_${failed.kind}[${failed.failedRule}]`,
-    })
+  private sublayoutReport(level: Level, failure?: Failure): VerificationReport {
+    const { layout, steps, inspections } = level.report()
+    return { version: REPORT_VERSION, verdict: failure ? 'fail' : 'pass', failure, warnings: [], layout, steps, inspections, verifiedAt: this.now.toISOString(), timings: {} }
   }
 
-  private async runInspections(layout: Layout, trace: LevelTrace): Promise<Map<string, Link>> {
-    const links = new Map<string, Link>()
-    for (const [index, inspection] of layout.inspect.entries()) {
-      this.options.signal?.throwIfAborted()
-      const draft = trace.inspections[index] as { -readonly [K in keyof InspectionTrace]: InspectionTrace[K] }
-      const result = await this.runner.run(inspection, this.options.signal)
-      if (result.status === 'not-run') {
-        this.inspectionsNotRun++
-        draft.how = 'not-run'
-        draft.status = 'not-run'
-        draft.message = result.reason
-        this.warnings.push({ kind: 'inspection-not-run', message: `Inspection '${inspection.name}' was not run: ${result.reason}` })
-        continue
-      }
-      if (result.status === 'error') {
-        draft.status = 'fail'
-        draft.message = result.message
-        throw new Stop({
-          stage: 'inspection',
-          errorType: result.errorType,
-          message: `Inspection '${inspection.name}' could not run ${pythonRepr(inspection.run as JsonValue[])}: ${result.message}`,
-          inspection: inspection.name,
-        })
-      }
-      draft.how = result.how
-      const returnValue = result.link.byproducts.get('return-value')
-      draft.returnValue = returnValue === undefined ? undefined : pythonRepr(returnValue)
-      if (!isZeroReturnValue(returnValue)) {
-        draft.status = 'fail'
-        const nonInt = typeof returnValue !== 'bigint' && typeof returnValue !== 'boolean'
-        throw new Stop({
-          stage: 'inspection',
-          errorType: 'BadReturnValueError',
-          message: nonInt
-            ? `Inspection '${inspection.name}' returned no exit status${inspection.run.length === 0 ? ' because its run command is empty' : ''} (the reference says: Got non-int return value '${returnValue === undefined ? 'None' : pythonRepr(returnValue)}').`
-            : `Inspection '${inspection.name}' failed: ${pythonRepr(inspection.run as JsonValue[])} exited with status ${pythonRepr(returnValue as JsonValue)}.`,
-          inspection: inspection.name,
-        })
-      }
-      draft.status = 'pass'
-      links.set(nameKey(inspection), result.link)
+  /** Checks an item's rules (item-rules.ts) into its trace; stops at a failing rule. */
+  private itemRules(ref: ItemRef, trace: StepTraceDraft | InspectionTraceDraft, link: Link, links: ReadonlyMap<string, Link>, evaluated?: EarlyTraces): void {
+    const { materials, products, failure } = checkItemRules(ref, link, links, evaluated)
+    trace.materials = materials
+    trace.products = products
+    trace.status = products?.status === 'pass' ? 'pass' : 'fail'
+    if (failure) throw new Stop(failure)
+  }
+
+  /** Runs one inspection; its link, or `undefined` when it could not run here. */
+  private async runInspection(record: InspectionRecord): Promise<Link | undefined> {
+    const { inspection, trace } = record
+    const result = await this.runner.run(inspection, this.options.signal)
+    if (result.status === 'not-run') {
+      this.inspectionsNotRun++
+      trace.how = 'not-run'
+      trace.status = 'not-run'
+      trace.message = result.reason
+      this.warnings.push({ kind: 'inspection-not-run', message: `Inspection '${inspection.name}' was not run: ${result.reason}` })
+      return undefined
     }
-    return links
-  }
-
-  private setLinks(trace: LevelTrace, stepIndex: number, links: LinkTrace[], status?: StepTrace['status']): void {
-    const draft = trace.steps[stepIndex] as StepTraceDraft
-    draft.links = [...links]
-    if (status) draft.status = status
-  }
-
-  private markStep(trace: LevelTrace, stepIndex: number, status: StepTrace['status']): void {
-    ;(trace.steps[stepIndex] as StepTraceDraft).status = status
+    if (result.status === 'error') {
+      trace.status = 'fail'
+      trace.message = result.message
+      throw new Stop({
+        stage: 'inspection',
+        errorType: result.errorType,
+        message: `Inspection '${inspection.name}' could not run ${pythonRepr(inspection.run as JsonValue[])}: ${result.message}`,
+        inspection: inspection.name,
+      })
+    }
+    trace.how = result.how
+    const returnValue = result.link.byproducts.get('return-value')
+    trace.returnValue = returnValue === undefined ? undefined : pythonRepr(returnValue)
+    if (!isZeroReturnValue(returnValue)) {
+      trace.status = 'fail'
+      const nonInt = typeof returnValue !== 'bigint' && typeof returnValue !== 'boolean'
+      throw new Stop({
+        stage: 'inspection',
+        errorType: 'BadReturnValueError',
+        message: nonInt
+          ? `Inspection '${inspection.name}' returned no exit status${inspection.run.length === 0 ? ' because its run command is empty' : ''} (the reference says: Got non-int return value '${returnValue === undefined ? 'None' : pythonRepr(returnValue)}').`
+          : `Inspection '${inspection.name}' failed: ${pythonRepr(inspection.run as JsonValue[])} exited with status ${pythonRepr(returnValue as JsonValue)}.`,
+        inspection: inspection.name,
+      })
+    }
+    trace.status = 'pass'
+    return result.link
   }
 
   private warnIgnored(envelope: Envelope, file: string): void {
@@ -645,102 +679,46 @@ class Verification {
     this.options.onProgress?.({ phase, depth, done, total })
   }
 
-  private async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `work`, adding its duration to timing `name` (`sublayout.name` below the root). */
+  private async timed<T>(level: Level, name: string, work: () => Promise<T>): Promise<T> {
+    const key = level.depth === 0 ? name : `sublayout.${name}`
     const started = performance.now()
     try {
       return await work()
     } finally {
-      this.timings[name] = (this.timings[name] ?? 0) + Math.round((performance.now() - started) * 10) / 10
+      this.timings[key] = (this.timings[key] ?? 0) + Math.round((performance.now() - started) * 10) / 10
     }
   }
 }
 
-interface VerifiedLink {
-  readonly path: string
-  readonly keyid: string
-  readonly envelope: Envelope
-  readonly link: Link
-}
-
-interface Candidate {
-  /** The keyid the file name was built from (a pubkeys entry or one of its subkeys). */
-  readonly id: string
-  readonly path: string
-  /** The key that must have signed it; absent when the id is not authorized for the step. */
-  readonly authorization?: { readonly key: PublicKey } | { readonly error: ErrorInfo }
-}
-
-interface LinkPlan {
-  readonly requests: DecodeRequest[]
-  readonly candidates: Candidate[][]
-}
-
-/** Which files to read for each step, and with which key to check each (reference 4.4/4.5). */
-function planLinks(layout: Layout, dir: string): LinkPlan {
-  const requests: DecodeRequest[] = []
-  const seen = new Set<string>()
-  const candidates = layout.steps.map((step, group) => {
-    const ids: string[] = []
-    for (const pubkey of step.pubkeys) {
-      for (const id of [pubkey, ...subkeyIds(layout.keys.get(pubkey))]) if (!ids.includes(id)) ids.push(id)
-    }
-    return ids.map((id): Candidate => {
-      const path = joinPath(dir, `${step.name}.${prefix8(id)}.link`)
-      const authorization = authorize(layout, step, id)
-      if (!seen.has(path)) {
-        seen.add(path)
-        requests.push({ path, key: authorization && 'key' in authorization ? authorization.key : undefined, group })
-      }
-      return { id, path, authorization }
-    })
-  })
-  return { requests, candidates }
-}
-
-/** Early rule evaluation for the plan's steps, each file in the verifier's order. */
-function earlyRulesFor(layout: Layout, plan: LinkPlan): EarlyStepRules {
-  const requestOf = new Map(plan.requests.map((request, index) => [request.path, index]))
-  const candidates = plan.candidates.map((list) =>
-    list.map((candidate) => ({ request: requestOf.get(candidate.path) as number, authorized: candidate.authorization !== undefined && 'key' in candidate.authorization })),
-  )
-  return new EarlyStepRules(layout, candidates)
-}
-
-/** The reference's authorization walk over `step.pubkeys` (verify_link_signature_thresholds). */
-function authorize(layout: Layout, step: Step, linkKeyid: string): Candidate['authorization'] {
-  const mainKeyForSubkey = new Map<string, LayoutKey>()
-  for (const key of layout.keys.values()) for (const sub of subkeyIds(key)) mainKeyForSubkey.set(sub, key)
-  for (const authorizedId of step.pubkeys) {
-    const authorized = layout.keys.get(authorizedId)
-    const main = mainKeyForSubkey.get(authorizedId)
-    let chosen: LayoutKey | undefined
-    if (authorized && linkKeyid === authorizedId) chosen = authorized
-    else if (main && linkKeyid === authorizedId) chosen = main
-    else if (authorized && subkeyIds(authorized).includes(linkKeyid)) chosen = authorized
-    if (chosen === undefined) continue
-    try {
-      return { key: toVerificationKey(chosen, authorizedId) }
-    } catch (error) {
-      return { error: toErrorInfo(error) }
-    }
+/** The key of `layout` that must have signed a sublayout filed under `id` (a `FormatError` stop when it cannot). */
+function sublayoutKey(layout: Layout, id: string, file: string): PublicKey {
+  try {
+    const layoutKey = layout.keys.get(id)
+    if (layoutKey === undefined) throw new CoreError('format', `there is no key ${id} in the layout`)
+    return toVerificationKey(layoutKey, id)
+  } catch (error) {
+    throw new Stop({ stage: 'format', errorType: 'FormatError', message: toErrorInfo(error).message, file })
   }
-  return undefined
 }
 
-function subkeyIds(key: LayoutKey | undefined): string[] {
-  const subkeys = key?.json.get('subkeys')
-  return subkeys instanceof Map ? [...subkeys.keys()] : []
+/** The decoded form of a candidate's file (loading links decoded every candidate). */
+function decodedOf(level: Level, candidate: Candidate): DecodeResult {
+  const result = level.decoded[candidate.request]
+  if (result === undefined) throw new Error(`link file '${candidate.path}' was planned but not decoded`)
+  return result
 }
 
-/** Python `'{:.8}'.format(keyid)`: the first 8 characters (code points). */
-function prefix8(keyid: string): string {
-  return [...keyid].slice(0, 8).join('')
+/** The link choosingLinks chose for a step (it chose one for every step, or stopped). */
+function chosenLink(record: StepRecord): Link {
+  if (record.chosen === undefined) throw new Error(`no link was chosen for step '${record.step.name}'`)
+  return record.chosen
 }
 
-/** `os.path.join(dir, name)` on POSIX. */
-function joinPath(dir: string, name: string): string {
-  if (name.startsWith('/') || dir === '') return name
-  return dir.endsWith('/') ? dir + name : `${dir}/${name}`
+/** Copies a step's link traces into its trace, and sets its status. */
+function syncLinks(record: StepRecord, status?: StepTrace['status']): void {
+  record.trace.links = [...record.links]
+  if (status) record.trace.status = status
 }
 
 function thresholdValue(step: Step): bigint {
@@ -762,8 +740,8 @@ const EXPIRES = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z\n?$/
 function parseExpires(expires: string): number | undefined {
   const match = EXPIRES.exec(expires)
   if (!match) return undefined
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[]
-  return Date.UTC(y as number, (mo as number) - 1, d, h, mi, s)
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = match.slice(1).map(Number)
+  return Date.UTC(y, mo - 1, d, h, mi, s)
 }
 
 function isZeroReturnValue(value: JsonValue | undefined): boolean {
@@ -771,19 +749,19 @@ function isZeroReturnValue(value: JsonValue | undefined): boolean {
 }
 
 /** The link a sublayout contributes to its parent (in-toto 1.3.1 `get_summary_link`). */
-function summaryLink(layout: Layout, reduced: Map<string, Link>, name: JsonValue | undefined): Link {
-  const first = layout.steps[0]
-  const last = layout.steps.at(-1)
-  if (first === undefined || last === undefined) return { ...emptyLink(), name: null }
-  const firstLink = reduced.get(nameKey(first)) as Link
-  const lastLink = reduced.get(nameKey(last)) as Link
+function summaryLink(level: Level): Link {
+  const firstStep = level.steps[0]
+  const lastStep = level.steps.at(-1)
+  if (firstStep === undefined || lastStep === undefined) return { ...emptyLink(), name: null }
+  const first = chosenLink(firstStep)
+  const last = chosenLink(lastStep)
   return {
     type: 'link',
-    name: name ?? null,
-    command: lastLink.command,
-    materials: firstLink.materials,
-    products: lastLink.products,
-    byproducts: lastLink.byproducts,
+    name: level.summaryName ?? null,
+    command: last.command,
+    materials: first.materials,
+    products: last.products,
+    byproducts: last.byproducts,
     environment: new Map(),
   }
 }
@@ -793,8 +771,8 @@ function emptyLink(): Link {
 }
 
 /** If the inspection's MATCH rules refer to an inspection that was not run, its name. */
-function referencedUnavailable(inspection: Inspection, layout: Layout, ran: Map<string, Link>): string | undefined {
-  const notRun = layout.inspect.filter((other) => !ran.has(nameKey(other))).map((other) => other.name)
+function referencedUnavailable(inspection: Inspection, inspections: readonly InspectionRecord[], ran: ReadonlyMap<string, Link>): string | undefined {
+  const notRun = inspections.filter((other) => !ran.has(nameKey(other.inspection))).map((other) => other.inspection.name)
   if (notRun.length === 0) return undefined
   for (const rule of [...inspection.expectedMaterials, ...inspection.expectedProducts]) {
     if (rule[0]?.toLowerCase() !== 'match') continue
@@ -802,10 +780,6 @@ function referencedUnavailable(inspection: Inspection, layout: Layout, ran: Map<
     if (destination !== undefined && notRun.includes(destination)) return destination
   }
   return undefined
-}
-
-function draftStep(step: Step): StepTraceDraft {
-  return { name: step.name, threshold: String(thresholdValue(step)), pubkeys: step.pubkeys, links: [], validSigners: 0, status: 'not-reached' }
 }
 
 function describeEnvelope(envelope: Envelope): Partial<LinkTrace> {
@@ -827,32 +801,6 @@ function describeInvalid(traces: readonly LinkTrace[]): string {
   const skipped = traces.filter((trace) => trace.status === 'invalid-signature' || trace.status === 'unauthorized')
   if (skipped.length === 0) return ''
   return `; skipped: ${skipped.map((trace) => `'${trace.file}' (${trace.message ?? trace.status})`).join(', ')}`
-}
-
-/** The reference's exception name for an error, as the report's `errorType`. */
-export function errorTypeOf(error: ErrorInfo): string {
-  switch (error.code) {
-    case 'json':
-      return 'JSONDecodeError'
-    case 'canonical':
-      return /surrogate/.test(error.detail) ? 'UnicodeEncodeError' : 'FormatError'
-    case 'unsupported-algorithm':
-      return 'UnsupportedAlgorithmError'
-    case 'key':
-    case 'decrypt':
-      return 'CryptoError'
-    case 'signature-format':
-      return 'FormatError'
-    case 'format':
-      return 'FormatError'
-    default:
-      return 'Error'
-  }
-}
-
-/** Malformed documents are `format` failures wherever found; crypto problems belong to their phase. */
-function stageOfError(error: ErrorInfo, phase: Stage): Stage {
-  return error.code === 'json' || error.code === 'format' || error.code === 'canonical' ? 'format' : phase
 }
 
 function failedReport(now: Date, failure: Failure, layout: VerificationReport['layout']): VerificationReport {
