@@ -39,6 +39,7 @@ export type ReferenceException =
   | 'CryptoError'
   // Python's, raised through the reference
   | 'JSONDecodeError'
+  | 'UnicodeDecodeError'
   | 'UnicodeEncodeError'
   | 'KeyError'
   | 'IndexError'
@@ -50,6 +51,8 @@ export type ReferenceException =
   | 'PermissionError'
   | 'OSError'
   | 'TimeoutExpired'
+  /** Not the reference's: a command called wrongly (where the reference's argparse exits with status 2). */
+  | 'UsageError'
   /** Not the reference's: an error this verifier did not expect. */
   | 'Error'
 

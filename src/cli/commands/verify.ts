@@ -10,7 +10,7 @@ import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import type { PublicKey } from '../../core/keys/types.ts'
 import { toErrorInfo } from '../../core/verify/decode.ts'
 import { failureReport, type Failure, type VerificationReport } from '../../core/verify/report.ts'
-import { errorTypeOf, verifyLayoutFile } from '../../core/verify/verify.ts'
+import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
 import { loadPublicKeyFile, MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
 import { DecodePool } from '../decode-pool.ts'
@@ -99,10 +99,9 @@ async function verifyWithFlags(flags: VerifyFlags): Promise<VerificationReport> 
 function failureOf(error: unknown): { failure: Failure; exitCode: number } {
   if (error instanceof UsageError) return { failure: { stage: 'usage', errorType: 'UsageError', message: error.message }, exitCode: 2 }
   if (error instanceof ParameterFileError) return { failure: error.failure, exitCode: 1 }
-  if (error instanceof CoreError)
-    return { failure: { stage: 'format', errorType: errorTypeOf(toErrorInfo(error)), message: error.message, file: error.file, path: error.path }, exitCode: 1 }
+  if (error instanceof CoreError) return { failure: { stage: 'format', errorType: error.exception, message: error.message, file: error.file, path: error.path }, exitCode: 1 }
   const message = error instanceof Error ? error.message : String(error)
-  return { failure: { stage: 'internal', errorType: error instanceof Error ? error.name : 'Error', message: `unexpected error: ${message}` }, exitCode: 1 }
+  return { failure: { stage: 'internal', errorType: 'Error', message: `unexpected error: ${message}` }, exitCode: 1 }
 }
 
 async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
@@ -141,7 +140,7 @@ async function loadParameters(values: readonly string[]): Promise<Map<string, st
     const info = toErrorInfo(error, first)
     throw new ParameterFileError({
       stage: 'parameters',
-      errorType: /UTF-8/.test(info.detail) ? 'UnicodeDecodeError' : 'JSONDecodeError',
+      errorType: info.exception,
       message: `The substitution parameters could not be read: ${info.message}`,
       file: first,
       path: info.path,

@@ -38,7 +38,8 @@ export function decodeUtf8(bytes: Uint8Array, file?: string): string {
   try {
     return utf8Decoder.decode(bytes)
   } catch (cause) {
-    throw new CoreError('json', 'the file is not valid UTF-8 text', { file, cause })
+    // Python decodes the file before parsing it: its UnicodeDecodeError escapes `load_json_file`.
+    throw new CoreError('json', 'the file is not valid UTF-8 text', { file, cause, exception: 'UnicodeDecodeError' })
   }
 }
 
