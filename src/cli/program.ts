@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { CoreError } from '../core/errors.ts'
 import { registerCheck } from './commands/check.ts'
+import { registerDiff } from './commands/diff.ts'
 import { registerInfer } from './commands/infer.ts'
 import { registerKeygen } from './commands/keygen.ts'
 import { registerRebuilders } from './commands/rebuilders.ts'
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCheck(program)
   registerInfer(program)
   registerRebuilders(program)
+  registerDiff(program)
   const configure = (command: Command): void => {
     command.exitOverride().showHelpAfterError()
     command.commands.forEach(configure)
