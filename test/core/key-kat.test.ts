@@ -5,7 +5,7 @@
  * the reference is checked in interop-reference.test.ts.)
  */
 import { describe, expect, it } from 'vitest'
-import { RSA_SIGNATURE_SCHEMES, verifySignature } from '../../src/core/crypto/signature.ts'
+import { RSA_SIGNATURE_SCHEMES, verifySignature } from '../../src/core/keys/signature.ts'
 import { bytesToHex, hexToBytes } from '../../src/core/encoding/hex.ts'
 import { CoreError } from '../../src/core/errors.ts'
 import { exportPrivateKeyPkcs8Pem, exportPrivateKeySslibJson } from '../../src/core/keys/export.ts'

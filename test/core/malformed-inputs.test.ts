@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { verifySignature } from '../../src/core/crypto/signature.ts'
+import { verifySignature } from '../../src/core/keys/signature.ts'
 import { bytesToBase64 } from '../../src/core/encoding/base64.ts'
 import { utf8 } from '../../src/core/encoding/utf8.ts'
 import { CoreError, ValidationError, type CoreErrorCode } from '../../src/core/errors.ts'

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { verifySignature } from '../../src/core/crypto/signature.ts'
+import { verifySignature } from '../../src/core/keys/signature.ts'
 import { base64ToBytes } from '../../src/core/encoding/base64.ts'
 import { hexToBytes } from '../../src/core/encoding/hex.ts'
 import { CoreError } from '../../src/core/errors.ts'

@@ -10,7 +10,7 @@
  * - r and s must lie in [1, q−1], else the signature is invalid;
  * - the digest is cut to the leftmost ⌊bits(q)/8⌋ bytes (OpenSSL: `dgst_len > (i >> 3)`).
  */
-import { bitLength, bytesToBigInt } from '../keys/material.ts'
+import { bitLength, bytesToBigInt } from '../encoding/bigint.ts'
 import { modPow } from './rsa.ts'
 
 export interface DsaPublicNumbers {

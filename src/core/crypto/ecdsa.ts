@@ -6,7 +6,7 @@
  * converted on the way in and out. High S is accepted (OpenSSL does not normalize).
  */
 import { DerError, DerReader, encodeInteger, encodeSequence } from '../asn1/der.ts'
-import { bigIntToBytes, bytesToBigInt } from '../keys/material.ts'
+import { bigIntToBytes, bytesToBigInt } from '../encoding/bigint.ts'
 
 /**
  * Strict DER → P1363 with `size`-byte halves, or `undefined` for anything OpenSSL would not

@@ -13,7 +13,7 @@
  * - `int_rsa_verify` for PKCS#1 v1.5: the signature must be exactly as long as the modulus and
  *   the whole encoded block `00 01 FF… 00 DigestInfo` must match (no parameter variants).
  */
-import { bigIntToBytes, bitLength, bytesToBigInt } from '../keys/material.ts'
+import { bigIntToBytes, bitLength, bytesToBigInt } from '../encoding/bigint.ts'
 import { DIGEST_LENGTH, digestBytesSync, type DigestName } from './digest.ts'
 
 export interface RsaPublicNumbers {

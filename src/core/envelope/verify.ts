@@ -11,7 +11,7 @@
 import { CoreError } from '../errors.ts'
 import { base64ToBytes } from '../encoding/base64.ts'
 import { hexToBytes } from '../encoding/hex.ts'
-import { verifySignature } from '../crypto/signature.ts'
+import { verifySignature } from '../keys/signature.ts'
 import type { PublicKey } from '../keys/types.ts'
 import { signedBytesOf } from './signed-bytes.ts'
 import type { Envelope } from './types.ts'

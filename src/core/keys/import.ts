@@ -9,7 +9,7 @@
  * `json`.
  */
 import { DerError, DerReader, TAG } from '../asn1/der.ts'
-import { ECDSA_KEYTYPES, signatureSchemeOf } from '../crypto/signature.ts'
+import { ECDSA_KEYTYPES, signatureSchemeOf } from './signature.ts'
 import { bytesToHex, hexToBytes } from '../encoding/hex.ts'
 import { bytesEqual } from '../encoding/utf8.ts'
 import { CoreError } from '../errors.ts'

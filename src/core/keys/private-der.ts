@@ -21,16 +21,9 @@ import {
 import { OID } from '../asn1/oid.ts'
 import { ed25519PublicFromSeed } from '../crypto/ed25519.ts'
 import { CoreError } from '../errors.ts'
-import {
-  bigIntToBytes,
-  bytesToBigInt,
-  curveByOid,
-  type Curve,
-  type EcdsaPrivateMaterial,
-  type Ed25519PrivateMaterial,
-  type PrivateMaterial,
-  type RsaPrivateMaterial,
-} from './material.ts'
+import type { EcdsaPrivateMaterial, Ed25519PrivateMaterial, PrivateMaterial, RsaPrivateMaterial } from './material.ts'
+import { curveByOid, type Curve } from '../crypto/curves.ts'
+import { bigIntToBytes, bytesToBigInt } from '../encoding/bigint.ts'
 import { normalizePoint } from './spki.ts'
 
 /** Parses PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` holding an RSA, EC or Ed25519 key. */

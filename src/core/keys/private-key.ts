@@ -13,7 +13,7 @@
 import { p1363ToDerSignature } from '../crypto/ecdsa.ts'
 import { createEd25519Signer } from '../crypto/ed25519.ts'
 import { DIGEST_LENGTH, WEBCRYPTO_DIGEST } from '../crypto/digest.ts'
-import { signatureSchemeOf } from '../crypto/signature.ts'
+import { signatureSchemeOf } from './signature.ts'
 import { asBufferSource, requireSubtle } from '../crypto/webcrypto.ts'
 import { CoreError } from '../errors.ts'
 import type { PrivateMaterial } from './material.ts'

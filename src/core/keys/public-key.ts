@@ -9,7 +9,7 @@
  *   `ecdsa-sha2-nistp256` whatever the curve, like every reference import function;
  * - ed25519: 64 lowercase hex digits (`binascii.hexlify`), scheme `ed25519`.
  */
-import { signatureSchemeOf } from '../crypto/signature.ts'
+import { signatureSchemeOf } from './signature.ts'
 import { bytesToHex } from '../encoding/hex.ts'
 import { computeKeyId } from './keyid.ts'
 import type { PublicMaterial } from './material.ts'

@@ -8,7 +8,8 @@
 import { DerError, TAG, encodeBitString, encodeInteger, encodeNull, encodeOid, encodeSequence, readSingle } from '../asn1/der.ts'
 import { OID } from '../asn1/oid.ts'
 import { CoreError } from '../errors.ts'
-import { curveByOid, type Curve, type PublicMaterial } from './material.ts'
+import type { PublicMaterial } from './material.ts'
+import { curveByOid, type Curve } from '../crypto/curves.ts'
 import { encodePem, findPemBlock } from './pem.ts'
 
 /** A well-formed key we cannot use (an EC curve other than P-256/384/521, DSA, X25519, …). */

@@ -7,14 +7,14 @@
  * lists) are kept verbatim here too, because they are part of the signed bytes.
  */
 import type { JsonObject, JsonScalar, JsonValue } from '../json/value.ts'
+import type { RuleSource } from '../rules/types.ts'
 
 /** Hash algorithm name → hex digest, exactly as written (case and all). */
 export type HashDict = ReadonlyMap<string, string>
 /** Artifact path → its hashes. A `Map`: any string is a legal path, `__proto__` included. */
 export type ArtifactMap = ReadonlyMap<string, HashDict>
 
-/** A rule as written in the document: a list of strings (`["MATCH", "*.py", "WITH", …]`). */
-export type RuleSource = readonly string[]
+export type { RuleSource }
 
 export interface Link {
   readonly type: 'link'

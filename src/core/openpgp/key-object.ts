@@ -17,7 +17,7 @@
 import { bytesToHex, hexToBytes } from '../encoding/hex.ts'
 import { CoreError } from '../errors.ts'
 import { joinPath, type JsonObject, type JsonValue } from '../json/value.ts'
-import { bigIntToBytes } from '../keys/material.ts'
+import { bigIntToBytes } from '../encoding/bigint.ts'
 import { publicKeyBody, v4Fingerprint, type KeyType, type PublicKeyPacket, type PublicParams } from './public-key.ts'
 
 export const GPG_METHOD: Readonly<Record<KeyType, string>> = Object.freeze({ rsa: 'pgp+rsa-pkcsv1.5', dsa: 'pgp+dsa-fips-180-2', eddsa: 'pgp+eddsa-ed25519' })

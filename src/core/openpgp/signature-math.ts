@@ -19,7 +19,7 @@ import { digestBytes, type DigestName } from '../crypto/digest.ts'
 import { checkDsaKey, DsaKeyError, verifyDsa } from '../crypto/dsa.ts'
 import { createEd25519Verifier } from '../crypto/ed25519.ts'
 import { verifyPkcs1v15 } from '../crypto/rsa.ts'
-import { bytesToBigInt } from '../keys/material.ts'
+import { bytesToBigInt } from '../encoding/bigint.ts'
 import type { PublicParams } from './public-key.ts'
 
 export class SignatureKeyError extends Error {

@@ -22,7 +22,7 @@
  * Files are hashed through the injected `hash` function (node:crypto in the CLI, a streaming
  * hasher in the browser's worker), once each, sha256 and sha512 together.
  */
-import { verifySignature } from '../crypto/signature.ts'
+import { verifySignature } from '../keys/signature.ts'
 import type { HashAlgorithm } from '../hash.ts'
 import type { HashDict } from '../model/types.ts'
 import { REBUILDERD_MODE_NOTE, type Attestation, type AttestationMode } from './attestation.ts'

@@ -25,8 +25,7 @@
  */
 import { CoreError, ValidationError, type Issue } from '../errors.ts'
 import { describeJsonType, joinPath } from '../json/value.ts'
-import type { RuleSource } from '../model/types.ts'
-import type { ArtifactKind, ArtifactRule, GenericRuleType } from './types.ts'
+import type { ArtifactKind, ArtifactRule, GenericRuleType, RuleSource } from './types.ts'
 
 const GENERIC: ReadonlyMap<string, GenericRuleType> = new Map([
   ['create', 'CREATE'],

@@ -4,6 +4,9 @@
  * types are what the rule engine, the editor and the linter work with.
  */
 
+/** A rule as written in the document: a list of strings (`["MATCH", "*.py", "WITH", …]`). */
+export type RuleSource = readonly string[]
+
 export type GenericRuleType = 'CREATE' | 'DELETE' | 'MODIFY' | 'ALLOW' | 'DISALLOW' | 'REQUIRE'
 export type RuleType = GenericRuleType | 'MATCH'
 export type ArtifactKind = 'materials' | 'products'

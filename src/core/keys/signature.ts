@@ -15,14 +15,14 @@
  */
 import { hexToBytes } from '../encoding/hex.ts'
 import { CoreError } from '../errors.ts'
-import type { PublicKey } from '../keys/types.ts'
-import { loadPublicKeyPem } from '../keys/spki.ts'
-import type { Curve } from '../keys/material.ts'
-import { DIGEST_LENGTH, digestBytes, type DigestName } from './digest.ts'
-import { derSignatureToP1363 } from './ecdsa.ts'
-import { createEd25519Verifier } from './ed25519.ts'
-import { modulusLength, verifyPkcs1v15, verifyPss, type RsaPublicNumbers } from './rsa.ts'
-import { asBufferSource, subtleOrUndefined } from './webcrypto.ts'
+import type { PublicKey } from './types.ts'
+import { loadPublicKeyPem } from './spki.ts'
+import type { Curve } from '../crypto/curves.ts'
+import { DIGEST_LENGTH, digestBytes, type DigestName } from '../crypto/digest.ts'
+import { derSignatureToP1363 } from '../crypto/ecdsa.ts'
+import { createEd25519Verifier } from '../crypto/ed25519.ts'
+import { modulusLength, verifyPkcs1v15, verifyPss, type RsaPublicNumbers } from '../crypto/rsa.ts'
+import { asBufferSource, subtleOrUndefined } from '../crypto/webcrypto.ts'
 
 /** securesystemslib 0.26 `keys.RSA_SIGNATURE_SCHEMES`. */
 export const RSA_SIGNATURE_SCHEMES: readonly string[] = Object.freeze([
