@@ -2,14 +2,15 @@
  * The core's file interfaces over the real disk: a link directory (`LinkSource`) and a
  * working directory to record artifacts from (`RecordingFs`).
  */
-import { createHash } from 'node:crypto'
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { readdir, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { CoreError } from '../core/errors.ts'
+import type { ArtifactHasher } from '../core/hashing/artifact-hasher.ts'
 import type { HashDict } from '../core/model/types.ts'
 import type { RecordingFs } from '../core/record/record.ts'
 import type { LinkSource } from '../core/verify/sources.ts'
+import { hashFile, nodeHasher } from './node-hashing.ts'
 import { FileReadError, readRegularFile } from './safe-read.ts'
 
 /**
@@ -64,15 +65,14 @@ export class DirectoryLinkSource implements LinkSource {
   }
 }
 
-/** One read buffer for hashing (files are hashed one at a time, synchronously). */
-const HASH_BUFFER = Buffer.allocUnsafe(1 << 20)
-
 /** Artifact recording over the disk, relative to `base` (the working directory by default). */
 export class DiskRecordingFs implements RecordingFs {
   private readonly base: string
+  private readonly hasher: ArtifactHasher
 
-  constructor(base: string = process.cwd()) {
+  constructor(base: string = process.cwd(), hasher: ArtifactHasher = nodeHasher) {
     this.base = base
+    this.hasher = hasher
   }
 
   private resolve(path: string): string {
@@ -91,26 +91,20 @@ export class DiskRecordingFs implements RecordingFs {
     }
   }
 
-  async list(directory: string): Promise<readonly { name: string; directory: boolean }[]> {
+  async list(directory: string): Promise<readonly { name: string; directory: boolean; symlink: boolean }[]> {
     const entries = await readdir(this.resolve(directory), { withFileTypes: true })
     return Promise.all(
       entries.map(async (entry) => ({
         name: entry.name,
+        symlink: entry.isSymbolicLink(),
         // os.walk classifies a symlink to a directory as a directory (and follows it for in-toto).
         directory: entry.isDirectory() || (entry.isSymbolicLink() && (await this.kind(join(directory, entry.name))) === 'directory'),
       })),
     )
   }
 
-  async hash(path: string): Promise<HashDict> {
-    const digest = createHash('sha256')
-    const fd = openSync(this.resolve(path), 'r')
-    try {
-      for (let read = readSync(fd, HASH_BUFFER); read > 0; read = readSync(fd, HASH_BUFFER)) digest.update(HASH_BUFFER.subarray(0, read))
-    } finally {
-      closeSync(fd)
-    }
-    return new Map([['sha256', digest.digest('hex')]])
+  hash(path: string): Promise<HashDict> {
+    return hashFile(this.resolve(path), this.hasher)
   }
 
   async identity(directory: string): Promise<string> {

@@ -9,6 +9,7 @@ import { registerDiff } from './commands/diff.ts'
 import { registerInfer } from './commands/infer.ts'
 import { registerKeygen } from './commands/keygen.ts'
 import { registerRebuilders } from './commands/rebuilders.ts'
+import { registerMatchProducts } from './commands/match-products.ts'
 import { registerRecord } from './commands/record.ts'
 import { registerRun } from './commands/run.ts'
 import { registerSign } from './commands/sign.ts'
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerInfer(program)
   registerRebuilders(program)
   registerDiff(program)
+  registerMatchProducts(program)
   const configure = (command: Command): void => {
     command.exitOverride().showHelpAfterError()
     command.commands.forEach(configure)

@@ -9,8 +9,9 @@
  * leaving the directory, a file a prompt would ask about, archives past the size limits, a
  * missing input file — is reported as *not run*, never guessed.
  */
+import type { ArtifactHasher } from '../hashing/artifact-hasher.ts'
 import type { JsonValue } from '../json/value.ts'
-import type { Inspection, Link } from '../model/types.ts'
+import type { HashDict, Inspection, Link } from '../model/types.ts'
 import { recordArtifacts } from '../record/record.ts'
 import { normpath } from '../record/posix-path.ts'
 import type { InspectionResult, InspectionRunner } from '../verify/sources.ts'
@@ -51,6 +52,8 @@ export interface EmulationOptions {
   readonly limits?: BundleLimits
   /** Appended to every "not run" reason: how to run the inspection for real (the CLI command). */
   readonly notRunHint?: string
+  /** Hashes what the inspection records (the platform's fastest; the core's default otherwise). */
+  readonly hasher?: ArtifactHasher
 }
 
 type Outcome = { readonly code: number } | { readonly notRun: string }
@@ -60,22 +63,24 @@ export class EmulatedInspectionRunner implements InspectionRunner {
   private readonly files: Map<string, Uint8Array>
   private readonly limits: BundleLimits
   private readonly hint: string
-  private readonly hashes = new WeakMap<Uint8Array, string>()
+  private readonly hashes = new WeakMap<Uint8Array, HashDict>()
+  private readonly hasher: ArtifactHasher | undefined
 
   constructor(workFiles: ReadonlyMap<string, Uint8Array>, options: EmulationOptions = {}) {
     this.files = new Map(workFiles)
     this.limits = options.limits ?? DEFAULT_BUNDLE_LIMITS
     this.hint = options.notRunHint ?? ''
+    this.hasher = options.hasher
   }
 
   async run(inspection: Inspection, signal?: AbortSignal): Promise<InspectionResult> {
     const command = parseEmulatedCommand(inspection.run)
     const shown = inspection.run.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(String(arg)))).join(' ')
     if (command === undefined) return this.notRun(`a browser cannot run '${shown}', and it is not one of the commands emulated here (tar x, unzip, true, false)`)
-    const materials = await recordArtifacts(['.'], new MemoryRecordingFs(this.files, this.hashes), { signal })
+    const materials = await recordArtifacts(['.'], new MemoryRecordingFs(this.files, this.hashes, this.hasher), { signal })
     const outcome = this.apply(command)
     if ('notRun' in outcome) return this.notRun(outcome.notRun)
-    const products = await recordArtifacts(['.'], new MemoryRecordingFs(this.files, this.hashes), { signal })
+    const products = await recordArtifacts(['.'], new MemoryRecordingFs(this.files, this.hashes, this.hasher), { signal })
     const link: Link = {
       type: 'link',
       name: inspection.rawName ?? inspection.name,

@@ -6,6 +6,7 @@
  * product files or satisfied by a signed inspection link.
  */
 import { readEnvelope } from '../envelope/read.ts'
+import type { ArtifactHasher } from '../hashing/artifact-hasher.ts'
 import { importPublicKey } from '../keys/import.ts'
 import type { PublicKey } from '../keys/types.ts'
 import type { Layout, Link } from '../model/types.ts'
@@ -84,6 +85,8 @@ export interface BundleFiles {
 export interface BundleOptions {
   /** What `readBundleFiles` made of this request's `links` and `products`, if already known. */
   readonly files?: BundleFiles
+  /** Hashes what emulated inspections record (the platform's fastest; the core's default otherwise). */
+  readonly hasher?: ArtifactHasher
 }
 
 export async function readBundleFiles(links: readonly BundleInput[], products: readonly BundleInput[], limits?: BundleLimits): Promise<BundleFiles> {
@@ -167,7 +170,7 @@ export async function verifyBundle(
   // Inspection links are kept so the rule trace can show the hashes they recorded.
   const inspectionLinks = new Map<string, Link>()
   const runner = firstRunner([
-    new EmulatedInspectionRunner(prepared.products, { limits: request.limits, notRunHint: request.notRunHint }),
+    new EmulatedInspectionRunner(prepared.products, { limits: request.limits, notRunHint: request.notRunHint, hasher: options.hasher }),
     new PrerecordedInspectionRunner(links, prepared.keys),
   ])
   const report = await verifyLayoutFile(request.layout.bytes, request.layout.path, {

@@ -82,7 +82,21 @@ function compilePattern(raw: string): CompiledPattern | undefined {
 
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/
 
-function translateSegment(segment: string, raw: string): string {
+/** How a generation of pathspec reads bracket expressions. */
+export interface GlobDialect {
+  /** pathspec 1.x negates `[^…]` like `[!…]`; 0.11 takes the `^` literally. */
+  readonly caretNegates: boolean
+  /** pathspec 1.x drops a pattern with an unterminated or invalid range; 0.11 reads `[` literally. */
+  readonly badRange: 'literal' | 'drop'
+}
+
+const PATHSPEC_0_11: GlobDialect = { caretNegates: false, badRange: 'literal' }
+
+/** Thrown by {@link translateSegment} for a range the dialect drops the whole pattern for. */
+export class DroppedPattern extends Error {}
+
+/** A path segment's glob as a regular expression (pathspec `_translate_segment_glob`). */
+export function translateSegment(segment: string, raw: string, dialect: GlobDialect = PATHSPEC_0_11): string {
   let out = ''
   let escape = false
   const chars = [...segment]
@@ -96,13 +110,13 @@ function translateSegment(segment: string, raw: string): string {
     else if (ch === '?') out += '[^/]'
     else if (ch === '[') {
       let j = i
-      if (j < chars.length && chars[j] === '!') j++
+      if (j < chars.length && (chars[j] === '!' || (dialect.caretNegates && chars[j] === '^'))) j++
       if (j < chars.length && chars[j] === ']') j++
       while (j < chars.length && chars[j] !== ']') j++
       if (j < chars.length) {
         j++
         let expr = '['
-        if (chars[i] === '!') {
+        if (chars[i] === '!' || (dialect.caretNegates && chars[i] === '^')) {
           expr += '^'
           i++
         } else if (chars[i] === '^') {
@@ -114,15 +128,28 @@ function translateSegment(segment: string, raw: string): string {
           .slice(i, j - 1)
           .map((c, k) => (c === '\\' ? '\\\\' : c === '[' ? '\\[' : c === ']' && k === 0 ? '\\]' : c))
           .join('')
-        out += expr + ']'
+        expr += ']'
+        if (dialect.badRange === 'drop' && !compiles(expr)) throw new DroppedPattern(raw)
+        out += expr
         i = j
-      } else out += '\\['
+      } else if (dialect.badRange === 'drop') throw new DroppedPattern(raw)
+      else out += '\\['
     } else out += escapeChar(ch)
   }
   if (escape) throw new CoreError('format', `invalid exclude pattern ${JSON.stringify(raw)}: it ends with an escape character`)
   return out
 }
 
-function escapeChar(ch: string): string {
+/** Python's `re.compile` refuses reversed ranges such as `[z-a]`, as JavaScript does. */
+function compiles(expr: string): boolean {
+  try {
+    new RegExp(expr, 'u')
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function escapeChar(ch: string): string {
   return REGEX_SPECIAL.test(ch) ? `\\${ch}` : ch
 }
