@@ -89,8 +89,9 @@ test('builds the in-toto demo chain from an empty layout, byte for byte as the r
   await page.getByRole('button', { name: 'New layout' }).click()
   await expect(node(page, 'write-code')).toHaveCount(0)
 
-  const chooser = page.waitForEvent('filechooser')
   await page.getByRole('button', { name: 'Add functionary' }).click()
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('menuitem', { name: 'Import public key files…' }).click()
   await (await chooser).setFiles([path.join(DEMO, 'bob.pub'), path.join(DEMO, 'carl.pub')])
   await expect(page.getByRole('group', { name: 'Functionary carl' })).toBeVisible()
 
@@ -213,8 +214,9 @@ test('lint findings appear and clear, linked to the node', async ({ page }) => {
   await commit(page, 'Threshold', '2')
   await expect(node(page, 'step')).toContainText('⚠')
 
-  const chooser = page.waitForEvent('filechooser')
   await page.getByRole('button', { name: 'Add functionary' }).click()
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('menuitem', { name: 'Import public key files…' }).click()
   await (await chooser).setFiles(path.join(DEMO, 'bob.pub'))
   await expect(lint.locator('[data-code="unused-key"]')).toBeVisible()
   await lint.locator('[data-code="no-functionary"]').getByRole('button', { name: 'show step' }).click()

@@ -4,6 +4,8 @@ import type { LintFinding } from '../../core/lint/lint.ts'
 import { lintOf } from './lint-cache.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { useEditorUi } from './ui-store.ts'
+import { actions } from './actions.ts'
+import { useVerifierDirectory } from './verifier-directory.ts'
 
 function targetName(finding: LintFinding): string | undefined {
   const { target } = finding
@@ -15,10 +17,18 @@ function targetName(finding: LintFinding): string | undefined {
 /** A layout with hundreds of findings lists the first ones: a longer list helps nobody and slows every edit. */
 const SHOWN = 50
 
+function applyFix(finding: LintFinding): void {
+  const { fix, target } = finding
+  if (fix === undefined || (target.kind !== 'step' && target.kind !== 'inspection')) return
+  const list = fix.path.endsWith('materials') ? 'materials' : 'products'
+  actions.insertRules({ kind: target.kind, index: target.index }, list, fix.index, fix.rules, fix.label)
+}
+
 export function LintPanel() {
   // Linting a large layout takes a while: it follows the edit rather than delaying it.
   const layout = useDeferredValue(useDocumentStore((s) => s.layout))
-  const findings = useMemo(() => lintOf(layout), [layout])
+  const verifierDirectory = useVerifierDirectory()
+  const findings = useMemo(() => lintOf(layout, verifierDirectory), [layout, verifierDirectory])
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
   return (
@@ -49,6 +59,11 @@ export function LintPanel() {
                 <button type="button" className="editor-link editor-mono" onClick={() => useEditorUi.getState().revealPath(finding.path)}>
                   {finding.path || '(layout)'}
                 </button>
+                {finding.fix && (
+                  <button type="button" className="small editor-lint-fix" onClick={() => applyFix(finding)}>
+                    {finding.fix.label}
+                  </button>
+                )}
               </li>
             )
           })}

@@ -6,6 +6,7 @@ import { downloadText } from '../shared/download.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { Menu } from '../ui/Menu.tsx'
 import { actions } from './actions.ts'
+import { AddFunctionary } from './AddFunctionary.tsx'
 import { useEditorUi, type EditorViewMode } from './ui-store.ts'
 
 const VIEWS: { id: EditorViewMode; label: string }[] = [
@@ -22,7 +23,6 @@ export function Toolbar() {
   const view = useEditorUi((s) => s.view)
   const setView = useEditorUi((s) => s.setView)
   const openInput = useRef<HTMLInputElement>(null)
-  const keyInput = useRef<HTMLInputElement>(null)
 
   const exportLayout = () => {
     const { layout, fileName, markSaved } = useDocumentStore.getState()
@@ -68,24 +68,7 @@ export function Toolbar() {
         <button type="button" onClick={actions.addInspection}>
           Add inspection
         </button>
-        <button type="button" onClick={() => keyInput.current?.click()}>
-          Add functionary
-        </button>
-        <input
-          ref={keyInput}
-          type="file"
-          hidden
-          multiple
-          aria-label="Functionary public key file"
-          data-testid="functionary-key-input"
-          onChange={(event) => {
-            const files = [...(event.target.files ?? [])]
-            event.target.value = ''
-            void (async () => {
-              for (const file of files) await actions.addFunctionary(file)
-            })()
-          }}
-        />
+        <AddFunctionary />
       </div>
       <div className="editor-toolbar-group">
         <button type="button" onClick={actions.undo} disabled={!canUndo} title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}>

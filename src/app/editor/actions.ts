@@ -117,6 +117,9 @@ export const actions = {
   setReadme: (readme: string) => edit('Set readme', (l) => commands.setReadme(l, readme)),
   addRule: (ref: ItemRef, list: RuleListName, rule: RuleSource) => edit(`Add ${list} rule`, (l) => commands.addRule(l, ref, list, rule)),
   replaceRule: (ref: ItemRef, list: RuleListName, index: number, rule: RuleSource) => edit(`Edit ${list} rule`, (l) => commands.replaceRule(l, ref, list, index, rule)),
+  /** Several rules at one position, as one edit (a lint fix). */
+  insertRules: (ref: ItemRef, list: RuleListName, at: number, rules: readonly RuleSource[], label: string) =>
+    edit(label, (l) => rules.reduce((layout, rule, offset) => commands.addRule(layout, ref, list, rule, at + offset), l)),
   removeRule: (ref: ItemRef, list: RuleListName, index: number) => edit(`Remove ${list} rule`, (l) => commands.removeRule(l, ref, list, index)),
   moveRule: (ref: ItemRef, list: RuleListName, from: number, to: number) => edit(`Move ${list} rule`, (l) => commands.moveRule(l, ref, list, from, to)),
   connect(source: string, target: string): void {

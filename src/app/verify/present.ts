@@ -90,10 +90,14 @@ export function failingRule(report: ReportSummary): { item: string; list: 'mater
   return item === undefined ? undefined : { item, list: failure.ruleList, index: failure.ruleIndex }
 }
 
-/** The CLI command that runs everything, inspections included, in the product files' directory. */
+/**
+ * The CLI command that runs everything, inspections included, in a directory holding the product files, the
+ * layout and the owner key files as dropped here, with the links in `links/`. `-k` recognizes every key file
+ * the app exports; inspections see the layout and keys there, which lint's verifier-directory check covers.
+ */
 export function cliCommand(layoutName: string, keyNames: readonly string[]): string {
   const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`)
-  return `layout-studio verify --layout ${quote(layoutName)} --verification-keys ${keyNames.map(quote).join(' ') || 'OWNER_KEY.pub'} --link-dir LINK_DIR`
+  return `layout-studio verify -l ${quote(layoutName)} -k ${keyNames.map(quote).join(' ') || 'OWNER_KEY.pub'} --link-dir links`
 }
 
 /** `KEY=VALUE` lines into substitution parameters; throws with the line number on a bad line. */

@@ -87,7 +87,7 @@ function buildInputs(state: VerifyState): WorkerInputs | string {
     links: toWorker(state.files.links),
     products: toWorker(state.files.products),
     parameters: parameters.length > 0 ? parameters : undefined,
-    notRunHint: `to run it, use the command line in the directory holding the product files: ${cliCommand(
+    notRunHint: `to run it, put the product files, the layout and the owner keys in one folder, the links in links/, and run there: ${cliCommand(
       layout?.path ?? 'root.layout',
       state.files.ownerKeys.map((file) => file.path),
     )}`,

@@ -108,12 +108,16 @@ async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
   const legacy = flags.layoutKeys ?? []
   const current = flags.verificationKeys ?? []
   if (legacy.length === 0 && current.length === 0) throw new UsageError('pass the layout owner keys with --verification-keys (or -k/--layout-keys)')
-  const types = flags.keyTypes ?? legacy.map(() => 'rsa')
-  if (types.length !== legacy.length) throw new UsageError(`--key-types names ${types.length} type(s) for ${legacy.length} --layout-keys file(s); give one per key`)
-  for (const type of types) if (!['rsa', 'ed25519', 'ecdsa'].includes(type)) throw new UsageError(`unknown key type '${type}' (rsa, ed25519 or ecdsa)`)
+  const types = flags.keyTypes
+  if (types !== undefined && types.length !== legacy.length)
+    throw new UsageError(`--key-types names ${types.length} type(s) for ${legacy.length} --layout-keys file(s); give one per key`)
+  for (const type of types ?? []) if (!['rsa', 'ed25519', 'ecdsa'].includes(type)) throw new UsageError(`unknown key type '${type}' (rsa, ed25519 or ecdsa)`)
   const keys = new Map<string, PublicKey>()
   for (const [index, file] of legacy.entries()) {
-    const key = importVerifyKeyFile(await readText(file), types[index] as 'rsa' | 'ed25519' | 'ecdsa', file)
+    // With -t, as the reference reads each type (in_toto_verify: rsa as PEM, ed25519/ecdsa as securesystemslib JSON).
+    // Without it the reference assumes rsa; we recognize the file instead, so every public key the app exports
+    // (PEM or JSON, any type) works with -k (docs/compatibility.md).
+    const key = types === undefined ? await loadPublicKeyFile(file, undefined) : importVerifyKeyFile(await readText(file), types[index] as 'rsa' | 'ed25519' | 'ecdsa', file)
     keys.set(key.keyid, key)
   }
   for (const file of current) {

@@ -106,7 +106,7 @@ export class EmulatedInspectionRunner implements InspectionRunner {
     const name = normpath(command.file)
     if (name.startsWith('/') || name.startsWith('..')) return { notRun: `'${command.file}' is outside the working directory` }
     const bytes = this.files.get(name)
-    if (bytes === undefined) return { notRun: `'${name}' is not among the product files; add it to emulate this inspection` }
+    if (bytes === undefined) return { notRun: `add ${name} to the product files to check it here (it is not among them)` }
     const format = detectArchive(bytes)
     // GNU tar and Info-ZIP exit with 2 and 9 on an archive they cannot read.
     const unreadable = command.program === 'tar' ? 2 : 9

@@ -48,7 +48,7 @@ describe('verifying the reference vectors from dropped files', () => {
     const { report } = await verifyBundle(request)
     expect(report?.verdict).toBe('incomplete')
     expect(report?.inspections[0]).toMatchObject({ how: 'not-run', status: 'not-run' })
-    expect(report?.inspections[0]?.message).toMatch(/'foo\.tar\.gz' is not among the product files/)
+    expect(report?.inspections[0]?.message).toMatch(/^add foo\.tar\.gz to the product files to check it here/)
   })
 })
 

@@ -52,5 +52,8 @@ export function functionaryKeyFromFile(text: string, fileName: string): Function
 
 function suggestedName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName
-  return base.replace(/\.(pub|pem|json|key)$/i, '') || base
+  // alice.pub.pem → alice: strip every key-file extension, not only the last.
+  let stem = base
+  while (/\.(pub|pem|json|key)$/i.test(stem)) stem = stem.replace(/\.(pub|pem|json|key)$/i, '')
+  return stem || base
 }

@@ -8,10 +8,10 @@
  * second look.
  */
 import { canonicalProblem } from '../json/canonical.ts'
-import type { Inspection, Layout, Step } from '../model/types.ts'
+import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
 import { layoutToSigned } from '../model/layout.ts'
 import { computeKeyId } from '../keys/keyid.ts'
-import { hasMagic } from '../rules/fnmatch.ts'
+import { fnmatch, hasMagic } from '../rules/fnmatch.ts'
 import { parseRule } from '../rules/parse.ts'
 import type { ArtifactRule } from '../rules/types.ts'
 import { CoreError } from '../errors.ts'
@@ -37,6 +37,7 @@ export type LintCode =
   | 'expires-soon'
   | 'not-encodable'
   | 'suspicious-name'
+  | 'inspection-sees-metadata'
 
 /** What a finding is about, so a UI can highlight it. */
 export type LintTarget =
@@ -51,6 +52,16 @@ export interface LintFinding {
   /** JSON path inside the layout's `signed` object, e.g. `steps[1].expected_materials[0]`. */
   readonly path: string
   readonly target: LintTarget
+  /** Rules that fix the finding, to insert into the rule list at `fix.path` before position `fix.index`. */
+  readonly fix?: LintFix
+}
+
+export interface LintFix {
+  readonly label: string
+  /** The rule list, e.g. `inspect[0].expected_materials`. */
+  readonly path: string
+  readonly index: number
+  readonly rules: readonly RuleSource[]
 }
 
 export interface LintOptions {
@@ -58,6 +69,11 @@ export interface LintOptions {
   readonly now?: Date
   /** A layout expiring within this many days gets a warning (default 30). */
   readonly soonDays?: number
+  /**
+   * Files the verifier's working directory holds besides the products (the layout, the owners' public keys):
+   * inspections run there and record `.` (in-toto's default excludes drop `*.link*`), so their rules see them.
+   */
+  readonly verifierDirectory?: readonly string[]
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -69,6 +85,7 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
   const inspectionNames = new Set(layout.inspect.map((inspection) => inspection.name))
 
   lintExpiry(layout, options, add)
+  if (options.verifierDirectory !== undefined && options.verifierDirectory.length > 0) lintVerifierDirectory(layout, options.verifierDirectory, findings)
 
   const seen = new Map<string, string>()
   const items: [Step | Inspection, 'steps' | 'inspect', number][] = [
@@ -256,4 +273,53 @@ function lintRules(
       target,
     )
   }
+}
+
+/**
+ * An inspection records the verifier's working directory as its materials and products
+ * (verifylib.run_all_inspections → runlib.in_toto_run with `.`), so the layout and key files lying there are
+ * artifacts of it. A metadata file no rule consumes before a DISALLOW that matches it fails verification.
+ * Only ALLOW can consume such a file: it exists before and after (not CREATE/DELETE), unchanged (not MODIFY),
+ * and no step produced it (not MATCH). The fix is what the upstream demo's layout does: `ALLOW root.layout`,
+ * `ALLOW alice.pub`, … before the closing `DISALLOW *`.
+ */
+function lintVerifierDirectory(layout: Layout, files: readonly string[], findings: LintFinding[]): void {
+  layout.inspect.forEach((inspection, index) => {
+    for (const [list, rules] of [
+      ['expected_materials', inspection.expectedMaterials],
+      ['expected_products', inspection.expectedProducts],
+    ] as const) {
+      const parsed: (ArtifactRule | undefined)[] = rules.map((rule) => {
+        try {
+          return parseRule(rule)
+        } catch {
+          return undefined
+        }
+      })
+      const refusedAt = new Map<string, number>()
+      for (const file of files) {
+        for (const [position, rule] of parsed.entries()) {
+          if (rule === undefined) continue
+          if (rule.type === 'ALLOW' && fnmatch(file, rule.pattern)) break
+          if (rule.type === 'DISALLOW' && fnmatch(file, rule.pattern)) {
+            refusedAt.set(file, position)
+            break
+          }
+        }
+      }
+      if (refusedAt.size === 0) continue
+      const refused = [...refusedAt.keys()]
+      const at = Math.min(...refusedAt.values())
+      const path = `inspect[${index}].${list}`
+      const side = list === 'expected_materials' ? 'materials' : 'products'
+      findings.push({
+        severity: 'warning',
+        code: 'inspection-sees-metadata',
+        message: `Inspection '${inspection.name}' runs in the verifier's directory, which holds ${refused.join(', ')}: its ${side} rules disallow ${refused.length === 1 ? 'it' : 'them'}, so verification fails there. Allow ${refused.length === 1 ? 'it' : 'them'} before the DISALLOW, as the in-toto demo does.`,
+        path: `${path}[${at}]`,
+        target: { kind: 'inspection', index, name: inspection.name },
+        fix: { label: `Add ${refused.map((file) => `ALLOW ${file}`).join(', ')}`, path, index: at, rules: refused.map((file) => ['ALLOW', file]) },
+      })
+    }
+  })
 }
