@@ -4,16 +4,18 @@
  * timeout), record it again as products, and keep the unsigned inspection link as
  * `<name>.link` in the working directory (later inspections exclude it via `*.link*`).
  */
-import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createEnvelope, serializeEnvelope } from '../core/envelope/sign.ts'
 import type { ReferenceException } from '../core/errors.ts'
 import type { JsonObject } from '../core/json/value.ts'
 import type { Inspection, Link } from '../core/model/types.ts'
-import { recordArtifacts } from '../core/record/record.ts'
+import { unsafeFileNameReason } from '../core/model/names.ts'
+import { RecordError, recordArtifacts } from '../core/record/record.ts'
 import type { InspectionResult, InspectionRunner } from '../core/verify/sources.ts'
-import { DiskRecordingFs } from './node-fs.ts'
+import { DiskRecordingFs } from './disk-recording.ts'
+import { describeSystemError } from './safe-read.ts'
+import { CommandStartError, shortened, startCommand, startFailure } from './start-command.ts'
 
 export interface SubprocessRunnerOptions {
   /** Where inspections run and record artifacts (the reference: the process's working directory). */
@@ -40,24 +42,40 @@ export class SubprocessInspectionRunner implements InspectionRunner {
     if (argv.some((arg) => typeof arg !== 'string')) {
       return { status: 'error', errorType: 'TypeError', message: 'every element of the run command must be a string' }
     }
-    const fs = new DiskRecordingFs(this.cwd)
-    const materials = await recordArtifacts(['.'], fs, { signal })
-    let byproducts: JsonObject = new Map()
-    if (argv.length > 0) {
-      const outcome = await runCommand(argv as string[], this.cwd, this.timeoutMs, signal)
-      if ('error' in outcome) return { status: 'error', errorType: outcome.error, message: outcome.message }
-      byproducts = new Map<string, string | bigint>([
-        ['stdout', ''],
-        ['stderr', ''],
-        ['return-value', BigInt(outcome.code)],
-      ])
+    // Refused before anything runs: the reference would run the command, then write the link there.
+    const linkFile = `${inspection.name}.link`
+    const unsafe = unsafeFileNameReason(linkFile)
+    if (this.persist && unsafe !== undefined) {
+      return { status: 'error', errorType: 'ValueError', message: `its link '${shortened(linkFile)}' cannot be written in the working directory: ${unsafe}; rename the inspection` }
     }
-    const products = await recordArtifacts(['.'], fs, { signal })
-    const link: Link = { type: 'link', name: inspection.rawName ?? inspection.name, command: argv, materials, products, byproducts, environment: new Map() }
-    if (this.persist) {
-      await writeFile(join(this.cwd, `${inspection.name}.link`), serializeEnvelope(createEnvelope({ type: 'link', link }, 'metablock')))
+    try {
+      const fs = new DiskRecordingFs(this.cwd)
+      const materials = await recordArtifacts(['.'], fs, { signal })
+      let byproducts: JsonObject = new Map()
+      if (argv.length > 0) {
+        const outcome = await runCommand(argv as string[], this.cwd, this.timeoutMs, signal)
+        if ('error' in outcome) return { status: 'error', errorType: outcome.error, message: outcome.message }
+        byproducts = new Map<string, string | bigint>([
+          ['stdout', ''],
+          ['stderr', ''],
+          ['return-value', BigInt(outcome.code)],
+        ])
+      }
+      const products = await recordArtifacts(['.'], fs, { signal })
+      const link: Link = { type: 'link', name: inspection.rawName ?? inspection.name, command: argv, materials, products, byproducts, environment: new Map() }
+      if (this.persist) {
+        const path = join(this.cwd, linkFile)
+        try {
+          await writeFile(path, serializeEnvelope(createEnvelope({ type: 'link', link }, 'metablock')))
+        } catch (error) {
+          return { status: 'error', errorType: 'OSError', message: `its link '${shortened(linkFile)}' could not be written: ${describeSystemError(error)}` }
+        }
+      }
+      return { status: 'ran', how: 'executed', link }
+    } catch (error) {
+      if (error instanceof RecordError) return { status: 'error', errorType: error.exception, message: `recording the working directory failed: ${error.message}` }
+      throw error
     }
-    return { status: 'ran', how: 'executed', link }
   }
 }
 
@@ -65,17 +83,22 @@ type CommandOutcome = { code: number } | { error: ReferenceException; message: s
 
 function runCommand(argv: string[], cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome> {
   return new Promise((resolve) => {
-    const [file, ...args] = argv as [string, ...string[]]
-    const child = spawn(file, args, { cwd, stdio: 'ignore', signal })
+    let child: ReturnType<typeof startCommand>
+    try {
+      child = startCommand(argv, { cwd, stdio: 'ignore', signal })
+    } catch (error) {
+      if (!(error instanceof CommandStartError)) throw error
+      resolve({ error: error.errorType, message: error.message })
+      return
+    }
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       resolve({ error: 'TimeoutExpired', message: `the command did not finish within ${timeoutMs / 1000} seconds` })
     }, timeoutMs)
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      if (error.code === 'ENOENT') resolve({ error: 'FileNotFoundError', message: `no such program: '${file}'` })
-      else if (error.code === 'EACCES') resolve({ error: 'PermissionError', message: `permission denied: '${file}'` })
-      else resolve({ error: 'OSError', message: error.message })
+      const failure = startFailure(argv[0] as string, error)
+      resolve({ error: failure.errorType, message: failure.message })
     })
     child.on('exit', (code, killedBy) => {
       clearTimeout(timer)

@@ -10,12 +10,14 @@ import { addSignatures, createEnvelope, serializeEnvelope, type EnvelopeFormat }
 import type { Envelope } from '../core/envelope/types.ts'
 import type { PrivateKey } from '../core/keys/types.ts'
 import type { ArtifactMap, Link } from '../core/model/types.ts'
+import { linkFileName, unsafeFileNameReason } from '../core/model/names.ts'
 import { recordArtifacts } from '../core/record/record.ts'
 import { CommandFailure } from './failure.ts'
 import { readSettings, type InTotoSettings } from './in-toto-settings.ts'
 import { loadSigningKey, parseKeyType } from './key-files.ts'
-import { DiskRecordingFs } from './node-fs.ts'
+import { DiskRecordingFs } from './disk-recording.ts'
 import { hashingProgress } from './record-progress.ts'
+import { describeSystemError } from './safe-read.ts'
 import { UsageError } from './usage.ts'
 
 export interface RecordingFlags {
@@ -63,6 +65,7 @@ export interface Recorder {
 export async function prepareRecording(flags: RecordingFlags): Promise<Recorder> {
   if (flags.gpg !== undefined) throw new UsageError('GPG keys are not supported by layout-studio; sign with a key file (-k)')
   if (flags.key === undefined) throw new UsageError('give the signing key with -k/--key')
+  checkStepName(flags.stepName)
   const settings = readSettings()
   const keyType = flags.keyType === undefined ? undefined : parseKeyType(flags.keyType)
   const key = await loadSigningKey(flags.key, keyType, {
@@ -87,6 +90,15 @@ export async function prepareRecording(flags: RecordingFlags): Promise<Recorder>
   }
 }
 
+/**
+ * The step name names the link file (`NAME.KEYID8.link`, `.NAME.KEYID8.link-unfinished`): it
+ * must not lead outside the directory the link is written to (in-toto writes wherever it leads).
+ */
+export function checkStepName(name: string): void {
+  const unsafe = unsafeFileNameReason(linkFileName(name, '00000000'))
+  if (unsafe !== undefined) throw new UsageError(`the step name '${name}' cannot name a link file: ${unsafe}`)
+}
+
 async function basePath(dir: string | undefined): Promise<string> {
   if (dir === undefined) return process.cwd()
   const info = await stat(dir).catch(() => undefined)
@@ -105,7 +117,7 @@ export async function writeEnvelope(envelope: Envelope, file: string, directory?
   try {
     await writeFile(path, serializeEnvelope(envelope))
   } catch (error) {
-    throw new CommandFailure(`cannot write the link '${path}': ${(error as Error).message}`)
+    throw new CommandFailure(`cannot write the link '${path}': ${describeSystemError(error)}`)
   }
   return path
 }

@@ -1,16 +1,11 @@
 /**
- * The core's file interfaces over the real disk: a link directory (`LinkSource`) and a
- * working directory to record artifacts from (`RecordingFs`).
+ * The core's link directory interface (`LinkSource`) over the real disk. (Recording artifacts
+ * from the disk is disk-recording.ts.)
  */
-import { statSync } from 'node:fs'
-import { readdir, realpath } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { CoreError } from '../core/errors.ts'
-import type { ArtifactHasher } from '../core/hashing/artifact-hasher.ts'
-import type { HashDict } from '../core/model/types.ts'
-import type { RecordingFs } from '../core/record/record.ts'
 import type { LinkSource } from '../core/verify/sources.ts'
-import { hashFile, nodeHasher } from './node-hashing.ts'
 import { FileReadError, readRegularFile } from './safe-read.ts'
 
 /**
@@ -62,53 +57,6 @@ export class DirectoryLinkSource implements LinkSource {
     }
     await visit(this.directory, 0)
     return found
-  }
-}
-
-/** Artifact recording over the disk, relative to `base` (the working directory by default). */
-export class DiskRecordingFs implements RecordingFs {
-  private readonly base: string
-  private readonly hasher: ArtifactHasher
-
-  constructor(base: string = process.cwd(), hasher: ArtifactHasher = nodeHasher) {
-    this.base = base
-    this.hasher = hasher
-  }
-
-  private resolve(path: string): string {
-    return isAbsolute(path) ? path : join(this.base, path)
-  }
-
-  // kind and hash use synchronous calls: a step records tens of thousands of small files, and
-  // one thread-pool round trip per stat/open/read/close made recording 10,000 files 15-40×
-  // slower than in-toto-run (measured: ~7-20 s against 0.4 s on a loaded 2-core machine).
-  async kind(path: string): Promise<'file' | 'directory' | 'missing'> {
-    try {
-      const info = statSync(this.resolve(path))
-      return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'missing'
-    } catch {
-      return 'missing'
-    }
-  }
-
-  async list(directory: string): Promise<readonly { name: string; directory: boolean; symlink: boolean }[]> {
-    const entries = await readdir(this.resolve(directory), { withFileTypes: true })
-    return Promise.all(
-      entries.map(async (entry) => ({
-        name: entry.name,
-        symlink: entry.isSymbolicLink(),
-        // os.walk classifies a symlink to a directory as a directory (and follows it for in-toto).
-        directory: entry.isDirectory() || (entry.isSymbolicLink() && (await this.kind(join(directory, entry.name))) === 'directory'),
-      })),
-    )
-  }
-
-  hash(path: string): Promise<HashDict> {
-    return hashFile(this.resolve(path), this.hasher)
-  }
-
-  async identity(directory: string): Promise<string> {
-    return realpath(this.resolve(directory))
   }
 }
 

@@ -20,6 +20,8 @@ export type CoreErrorCode =
   | 'signature-format'
   /** Wrong password, or encrypted data that fails to decrypt. */
   | 'decrypt'
+  /** An artifact that cannot be recorded into a link (see record/record.ts `RecordError`). */
+  | 'record'
 
 /**
  * The exception the reference raises for a failure (in-toto 1.3.1 and securesystemslib 0.26,
@@ -37,6 +39,8 @@ export type ReferenceException =
   | 'BadReturnValueError'
   | 'UnsupportedAlgorithmError'
   | 'CryptoError'
+  /** securesystemslib's storage backend: a file to hash that cannot be opened (`Can't open …`). */
+  | 'StorageError'
   // Python's, raised through the reference
   | 'JSONDecodeError'
   | 'UnicodeDecodeError'
@@ -67,6 +71,8 @@ const EXCEPTION_OF_CODE: Readonly<Record<CoreErrorCode, ReferenceException>> = {
   decrypt: 'CryptoError',
   'unsupported-algorithm': 'UnsupportedAlgorithmError',
   'signature-format': 'FormatError',
+  // An artifact that cannot be recorded names its own (UnicodeEncodeError, StorageError, …); OSError otherwise.
+  record: 'OSError',
 }
 
 export class CoreError extends Error {

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DiskRecordingFs } from '../../src/cli/node-fs.ts'
+import { DiskRecordingFs } from '../../src/cli/disk-recording.ts'
 import { bytesToHex } from '../../src/core/encoding/hex.ts'
 import { readEnvelope } from '../../src/core/envelope/read.ts'
 import { createEnvelope, serializeEnvelope, signDocument } from '../../src/core/envelope/sign.ts'

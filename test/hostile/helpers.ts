@@ -1,9 +1,16 @@
 /** Shared setup of the hostile-input tests: a passing reference vector, copied, verified. */
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
+import { serializeEnvelope, signDocument } from '../../src/core/envelope/sign.ts'
+import { parseJson } from '../../src/core/json/parse.ts'
+import { exportPublicKeyPem } from '../../src/core/keys/export.ts'
+import { generateKeyPair } from '../../src/core/keys/generate.ts'
 import { importVerifyKeyFile } from '../../src/core/keys/import.ts'
+import type { PrivateKey } from '../../src/core/keys/types.ts'
+import { parseLayout } from '../../src/core/model/layout.ts'
 import type { LinkDecoder } from '../../src/core/verify/decode.ts'
 import type { VerificationReport } from '../../src/core/verify/report.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
@@ -117,4 +124,62 @@ export function jsonReport(result: CliResult): VerificationReport {
 export function expectNoCrash(result: CliResult): void {
   const printed = `${result.stdout}\n${result.stderr}`
   if (/unexpected error|\n\s+at .+:\d+:\d+\)?/.test(printed)) throw new Error(`the command crashed:\n${printed}`)
+}
+
+export interface Chain {
+  readonly dir: string
+  readonly owner: PrivateKey
+  /** The owner's public key file (SPKI PEM), for --verification-keys. */
+  readonly ownerPub: string
+  /** Writes `doc` (a bare layout document, `signed` of a metablock) signed by the owner to `name`; returns the path. */
+  writeLayout(doc: Record<string, unknown>, name?: string): Promise<string>
+  /** `layout-studio verify` of `layout` in `dir` with the owner key. */
+  verify(layout: string, ...extra: string[]): Promise<CliResult>
+  dispose(): void
+}
+
+/** A temporary directory with a fresh owner key, for hostile layouts made in the test. */
+export async function chain(prefix: string): Promise<Chain> {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`))
+  const owner = await generateKeyPair('ed25519')
+  const ownerPub = join(dir, 'owner.pub')
+  writeFileSync(ownerPub, exportPublicKeyPem(owner.publicKey))
+  return {
+    dir,
+    owner,
+    ownerPub,
+    async writeLayout(doc, name = 'root.layout') {
+      const layout = parseLayout(parseJson(JSON.stringify(doc)))
+      const envelope = await signDocument({ type: 'layout', layout }, [owner])
+      const path = join(dir, name)
+      writeFileSync(path, serializeEnvelope(envelope))
+      return path
+    },
+    async verify(layout, ...extra) {
+      const previous = process.cwd()
+      process.chdir(dir)
+      try {
+        return await cli('verify', '--layout', layout, '--verification-keys', ownerPub, '--link-dir', dir, ...extra)
+      } finally {
+        process.chdir(previous)
+      }
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/** A bare layout document with `inspect` and `steps` (no keys), expiring in a year. */
+export function layoutWith(parts: { steps?: unknown[]; inspect?: unknown[]; keys?: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    _type: 'layout',
+    expires: new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    readme: '',
+    keys: parts.keys ?? {},
+    steps: parts.steps ?? [],
+    inspect: parts.inspect ?? [],
+  }
+}
+
+export function inspection(name: string, run: readonly string[], rules: { materials?: unknown[]; products?: unknown[] } = {}): Record<string, unknown> {
+  return { _type: 'inspection', name, run, expected_materials: rules.materials ?? [], expected_products: rules.products ?? [] }
 }

@@ -14,7 +14,7 @@ import type { Command } from 'commander'
 import { CoreError } from '../../core/errors.ts'
 import { matchProducts, isMatch, type MatchResult } from '../../core/match/match-products.ts'
 import { readDocumentFile } from '../documents.ts'
-import { DiskRecordingFs } from '../node-fs.ts'
+import { DiskRecordingFs } from '../disk-recording.ts'
 import { hashingProgress } from '../record-progress.ts'
 
 interface MatchProductsFlags {

@@ -14,9 +14,10 @@ import { CoreError } from '../../core/errors.ts'
 import type { JsonValue } from '../../core/json/value.ts'
 import type { PrivateKey, PublicKey } from '../../core/keys/types.ts'
 import { lintLayout } from '../../core/lint/lint.ts'
-import { linkFileName, pythonStr } from '../../core/model/names.ts'
+import { linkFileName, pythonStr, unsafeFileNameReason } from '../../core/model/names.ts'
 import { readDocumentFile } from '../documents.ts'
 import { keyTypesFor, loadPublicKeyFile, loadSigningKey } from '../key-files.ts'
+import { describeSystemError } from '../safe-read.ts'
 import { UsageError } from '../usage.ts'
 
 interface SignFlags {
@@ -88,7 +89,7 @@ async function signCommand(flags: SignFlags): Promise<number> {
     const signed = await sign(envelope, signers, flags)
     const output = flags.output ?? defaultOutput(flags.file, signed, signers[0] as PrivateKey)
     await writeFile(output, serializeEnvelope(signed)).catch((error: Error) => {
-      throw new UsageError(`cannot write '${output}': ${error.message}`)
+      throw new UsageError(`cannot write '${output}': ${describeSystemError(error)}`)
     })
     if (!flags.quiet) {
       for (const path of loaded.ignored) process.stderr.write(`warning: ${flags.file}: ${path}: unknown member dropped (the reference does not sign it)\n`)
@@ -123,7 +124,11 @@ function defaultOutput(file: string, envelope: Envelope, signer: PrivateKey): st
   if (envelope.content.type === 'layout') return file
   const name: JsonValue = envelope.content.link.name
   if (name instanceof Map || Array.isArray(name)) throw new UsageError(`the link's name is not a string, so it cannot name the output file: give -o`)
-  return linkFileName(pythonStr(name), signer.publicKey.keyid)
+  const output = linkFileName(pythonStr(name), signer.publicKey.keyid)
+  const unsafe = unsafeFileNameReason(output)
+  // in-toto-sign writes wherever the link's name leads (a name '../x' writes outside).
+  if (unsafe !== undefined) throw new UsageError(`the link's name cannot name the output file '${output}': ${unsafe}; give -o`)
+  return output
 }
 
 async function verifySignatures(envelope: Envelope, keys: readonly PublicKey[], files: readonly string[], flags: SignFlags): Promise<number> {

@@ -57,14 +57,16 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`)
   const json = flags.format === 'json'
   let report: VerificationReport
+  let exitCode: number | undefined
   try {
     report = await verifyWithFlags(flags)
   } catch (error) {
-    // With --format json, whatever stopped the command is a report too (a script reads stdout).
-    if (!json) throw error
+    // Usage errors in text mode are printed as usage errors (program.ts); everything else that
+    // stopped the command is a report too (with --format json, a script reads stdout).
+    if (!json && error instanceof UsageError) throw error
     const failure = failureOf(error)
-    process.stdout.write(`${JSON.stringify(failureReport(failure.failure, new Date()), null, 2)}\n`)
-    return failure.exitCode
+    report = failureReport(failure.failure, new Date())
+    exitCode = failure.exitCode
   }
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else if (!flags.quiet) {
@@ -72,7 +74,7 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
     if (report.verdict === 'fail') process.stderr.write(`${text}\n`)
     else process.stdout.write(`${text}\n`)
   }
-  return report.verdict === 'pass' ? 0 : 1
+  return exitCode ?? (report.verdict === 'pass' ? 0 : 1)
 }
 
 async function verifyWithFlags(flags: VerifyFlags): Promise<VerificationReport> {

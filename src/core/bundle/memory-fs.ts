@@ -5,7 +5,7 @@
  */
 import { bytesSource, defaultHasher, type ArtifactHasher } from '../hashing/artifact-hasher.ts'
 import type { HashDict } from '../model/types.ts'
-import type { RecordingFs } from '../record/record.ts'
+import type { DirectoryEntry, RecordingFs } from '../record/record.ts'
 import { normpath } from '../record/posix-path.ts'
 import { SourceTreeFs } from '../record/source-tree-fs.ts'
 
@@ -25,7 +25,7 @@ export class MemoryRecordingFs implements RecordingFs {
     return this.tree.kind(path)
   }
 
-  list(directory: string): Promise<readonly { name: string; directory: boolean }[]> {
+  list(directory: string): Promise<readonly DirectoryEntry[]> {
     return this.tree.list(directory)
   }
 

@@ -105,3 +105,22 @@ export function sublayoutLinkDirName(stepName: string, keyid: string): string {
 export function unfinishedLinkFileName(stepName: string, keyid: string): string {
   return `.${stepName}.${firstCodePoints(keyid, 8)}.link-unfinished`
 }
+
+/**
+ * Why a file name built from a step or inspection name (a link, a preliminary link) cannot be
+ * written in the directory it is meant for, or `undefined` when it can. The reference writes
+ * wherever the name leads: `run -n ../escaped` writes `../escaped.KEYID.link` outside the
+ * working directory, and an inspection named `/tmp/x` writes `/tmp/x.link`.
+ */
+export function unsafeFileNameReason(fileName: string): string | undefined {
+  if (fileName.includes('\0')) return 'the name contains a NUL byte'
+  if (fileName.startsWith('/')) return 'it is an absolute path, outside the directory'
+  // posixpath.normpath's walk: a '..' that would go above the start leaves the directory.
+  let depth = 0
+  for (const part of fileName.split('/')) {
+    if (part === '..') depth--
+    else if (part !== '' && part !== '.') depth++
+    if (depth < 0) return "it climbs out of the directory with '..'"
+  }
+  return undefined
+}

@@ -8,7 +8,7 @@ import type { ArtifactHasher, ByteSource } from '../hashing/artifact-hasher.ts'
 import type { HashAlgorithm } from '../hash.ts'
 import type { HashDict } from '../model/types.ts'
 import { normpath } from './posix-path.ts'
-import type { RecordingFs } from './record.ts'
+import type { DirectoryEntry, RecordingFs } from './record.ts'
 
 export interface SourceTreeOptions {
   /** Default `['sha256']`, what in-toto records. */
@@ -47,9 +47,9 @@ export class SourceTreeFs implements RecordingFs {
     return this.directories.has(key) ? 'directory' : 'missing'
   }
 
-  async list(directory: string): Promise<readonly { name: string; directory: boolean }[]> {
+  async list(directory: string): Promise<readonly DirectoryEntry[]> {
     const entries = this.directories.get(normpath(directory))
-    return entries ? [...entries].map(([name, isDirectory]) => ({ name, directory: isDirectory })) : []
+    return entries ? Array.from(entries, ([name, isDirectory]) => ({ name, kind: isDirectory ? 'directory' : 'file' })) : []
   }
 
   async hash(path: string): Promise<HashDict> {

@@ -32,3 +32,11 @@ export function pythonStringRepr(value: string, asciiOnly = false): string {
   }
   return out + quote
 }
+
+/**
+ * `text` for a message: whole up to `max` characters, otherwise its start and how long it was
+ * (a run command or an argument can be megabytes, and a message is read by a person).
+ */
+export function abbreviated(text: string, max = 1000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters in all)`
+}

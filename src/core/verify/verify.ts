@@ -20,10 +20,10 @@ import { checkItemRules, type ItemRef } from './item-rules.ts'
 import { sequentialDecoder, toErrorInfo, type DecodeResult, type LinkDecoder } from './decode.ts'
 import { type Candidate, LinkRequests, sublayoutLinkDir } from './link-plan.ts'
 import { packedIdentical } from './packed-artifacts.ts'
-import { pythonRepr } from './python-repr.ts'
+import { abbreviated, pythonRepr } from './python-repr.ts'
 import { REPORT_VERSION, type Failure, type InspectionTrace, type LayoutSignatureTrace, type LinkTrace, type StepTrace, type VerificationReport, type Warning } from './report.ts'
 import { hashDictsEqual } from './rules.ts'
-import { noInspections, type InspectionRunner, type LinkSource } from './sources.ts'
+import { noInspections, type InspectionResult, type InspectionRunner, type LinkSource } from './sources.ts'
 import { substituteParameters } from './substitute.ts'
 import { toVerificationKey } from './verification-key.ts'
 
@@ -440,7 +440,7 @@ class Verification {
           kind: 'command-mismatch',
           step: step.name,
           file: entry.path,
-          message: `Run command '${pythonRepr(entry.link.command as JsonValue[])}' differs from expected command '${pythonRepr(step.expectedCommand as JsonValue[])}'`,
+          message: `Run command '${abbreviated(pythonRepr(entry.link.command as JsonValue[]))}' differs from expected command '${abbreviated(pythonRepr(step.expectedCommand as JsonValue[]))}'`,
         })
       }
     }
@@ -618,7 +618,7 @@ class Verification {
   /** Runs one inspection; its link, or `undefined` when it could not run here. */
   private async runInspection(record: InspectionRecord): Promise<Link | undefined> {
     const { inspection, trace } = record
-    const result = await this.runner.run(inspection, this.options.signal)
+    const result = await runGuarded(this.runner, inspection, this.options.signal)
     if (result.status === 'not-run') {
       this.inspectionsNotRun++
       trace.how = 'not-run'
@@ -633,7 +633,7 @@ class Verification {
       throw new Stop({
         stage: 'inspection',
         errorType: result.errorType,
-        message: `Inspection '${inspection.name}' could not run ${pythonRepr(inspection.run as JsonValue[])}: ${result.message}`,
+        message: `Inspection '${abbreviated(inspection.name)}' could not run ${abbreviated(pythonRepr(inspection.run as JsonValue[]))}: ${result.message}`,
         inspection: inspection.name,
       })
     }
@@ -648,7 +648,7 @@ class Verification {
         errorType: 'BadReturnValueError',
         message: nonInt
           ? `Inspection '${inspection.name}' returned no exit status${inspection.run.length === 0 ? ' because its run command is empty' : ''} (the reference says: Got non-int return value '${returnValue === undefined ? 'None' : pythonRepr(returnValue)}').`
-          : `Inspection '${inspection.name}' failed: ${pythonRepr(inspection.run as JsonValue[])} exited with status ${pythonRepr(returnValue as JsonValue)}.`,
+          : `Inspection '${inspection.name}' failed: ${abbreviated(pythonRepr(inspection.run as JsonValue[]))} exited with status ${pythonRepr(returnValue as JsonValue)}.`,
         inspection: inspection.name,
       })
     }
@@ -805,4 +805,18 @@ function describeInvalid(traces: readonly LinkTrace[]): string {
 
 function failedReport(now: Date, failure: Failure, layout: VerificationReport['layout']): VerificationReport {
   return { version: REPORT_VERSION, verdict: 'fail', failure, warnings: [], layout, steps: [], inspections: [], verifiedAt: now.toISOString(), timings: {} }
+}
+
+/**
+ * Runs one inspection; whatever a runner throws (a bug, an I/O error it did not expect) fails
+ * the inspection instead of escaping the verifier. Aborts still end verification.
+ */
+async function runGuarded(runner: InspectionRunner, inspection: Inspection, signal: AbortSignal | undefined): Promise<InspectionResult> {
+  try {
+    return await runner.run(inspection, signal)
+  } catch (error) {
+    if (signal?.aborted) throw error
+    const info = toErrorInfo(error)
+    return { status: 'error', errorType: info.exception, message: info.message }
+  }
 }
