@@ -5,7 +5,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 
-const WORKSPACES = ['Design', 'Keys', 'Verify'] as const
+const WORKSPACES = ['Design', 'Keys', 'Verify', 'Rebuilders'] as const
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`in ${colorScheme} mode`, () => {

@@ -1,17 +1,19 @@
 import { useEffect } from 'react'
 import EditorView from './editor/EditorView.tsx'
 import KeysPanel from './keys/KeysPanel.tsx'
+import RebuildersPanel from './rebuilders/RebuildersPanel.tsx'
 import { FirstRunGuide } from './shell/FirstRunGuide.tsx'
 import { startGuideProgress } from './shell/guide-progress.ts'
 import { shellStore, useShell } from './shell/use-shell.ts'
 import { ConfirmHost } from './ui/ConfirmHost.tsx'
 import VerifyPanel from './verify/VerifyPanel.tsx'
 
-/** The three workspaces. Each owns its directory under src/app and shares the open document through the store. */
+/** The workspaces. Each owns its directory under src/app and shares the open document through the store. */
 const WORKSPACES = [
   { id: 'design', label: 'Design', View: EditorView },
   { id: 'keys', label: 'Keys', View: KeysPanel },
   { id: 'verify', label: 'Verify', View: VerifyPanel },
+  { id: 'rebuilders', label: 'Rebuilders', View: RebuildersPanel },
 ] as const
 
 export function App() {

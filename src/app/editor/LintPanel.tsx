@@ -1,7 +1,8 @@
 /** Lint findings before signing, each linked to its node in the graph and its place in the JSON. */
 import { useDeferredValue, useMemo } from 'react'
 import type { LintFinding } from '../../core/lint/lint.ts'
-import { lintOf } from './lint-cache.ts'
+import { lintOf, operatorsOf } from './lint-cache.ts'
+import { useRebuilders } from '../rebuilders/use-rebuilders.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { useEditorUi } from './ui-store.ts'
 import { actions } from './actions.ts'
@@ -28,7 +29,9 @@ export function LintPanel() {
   // Linting a large layout takes a while: it follows the edit rather than delaying it.
   const layout = useDeferredValue(useDocumentStore((s) => s.layout))
   const verifierDirectory = useVerifierDirectory()
-  const findings = useMemo(() => lintOf(layout, verifierDirectory), [layout, verifierDirectory])
+  // Keys of one rebuilder in the Rebuilders workspace's policy count as one operator.
+  const operators = operatorsOf(useRebuilders((state) => state.policy))
+  const findings = useMemo(() => lintOf(layout, verifierDirectory, operators), [layout, verifierDirectory, operators])
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
   return (

@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 
-export const WORKSPACE_IDS = ['design', 'keys', 'verify'] as const
+export const WORKSPACE_IDS = ['design', 'keys', 'verify', 'rebuilders'] as const
 export type WorkspaceId = (typeof WORKSPACE_IDS)[number]
 
 /** The owner's job, in order: the guide walks through these. */

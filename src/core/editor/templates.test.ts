@@ -52,3 +52,38 @@ describe('functionaryKeyFromFile', () => {
     expect(() => functionaryKeyFromFile(readFileSync(`${DEMO}/alice`, 'utf8'), 'alice')).toThrow(/alice.*private key/)
   })
 })
+
+describe('rebuilder templates', () => {
+  const APT = 'test/fixtures/apt-transport-in-toto'
+  /** A signed layout's steps and inspections, as the reference signs them. */
+  const itemsOf = (layout: ReturnType<typeof parseLayout>) => {
+    const signed = layoutToSigned(layout)
+    const strip = (item: JsonObject) => {
+      const copy = new Map(item)
+      copy.delete('pubkeys')
+      copy.delete('threshold')
+      return encodeCanonical(copy)
+    }
+    return { steps: (signed.get('steps') as JsonObject[]).map(strip), inspect: (signed.get('inspect') as JsonObject[]).map(strip) }
+  }
+
+  it("'Debian rebuilders, apt-transport-in-toto' has that package's rebuild step and .deb inspection exactly", () => {
+    const shipped = parseLayout((parseJson(readFileSync(`${APT}/root.layout`, 'utf8')) as JsonObject).get('signed') as JsonObject)
+    const template = TEMPLATES.find((t) => t.id === 'debian-rebuilders')?.create(NOW)
+    if (!template) throw new Error('no template')
+    expect(template.layout.keys.size).toBe(0)
+    expect(itemsOf(template.layout)).toEqual(itemsOf(shipped))
+    expect(template.layout.steps[0]?.threshold).toBe(2n)
+    expect(template.layout.readme).toMatch(/GPG key/)
+  })
+
+  it("'rebuilderd' counts k of n over Ed25519 keys and says in-toto-verify refuses rebuilderd's links", () => {
+    const template = TEMPLATES.find((t) => t.id === 'rebuilderd')?.create(NOW)
+    expect(template?.layout.steps.map((step) => [step.name, step.threshold])).toEqual([['rebuild', 2n]])
+    expect(template?.layout.inspect[0]?.expectedMaterials).toEqual([
+      ['MATCH', '*', 'WITH', 'PRODUCTS', 'FROM', 'rebuild'],
+      ['DISALLOW', '*'],
+    ])
+    expect(template?.layout.readme).toMatch(/"environment": null, which in-toto-verify refuses/)
+  })
+})

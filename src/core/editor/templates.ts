@@ -8,6 +8,8 @@ import { BOB_PUBLIC_PEM, CARL_PUBLIC_PEM } from './demo-keys.ts'
 import { functionaryKeyFromFile } from './functionary.ts'
 import { emptyLayout, formatExpires } from '../model/layout.ts'
 import type { Layout } from '../model/types.ts'
+import { emptyPolicy } from '../rebuilders/policy.ts'
+import { policyLayout } from '../rebuilders/policy-layout.ts'
 
 export interface TemplateResult {
   readonly layout: Layout
@@ -150,6 +152,42 @@ export function thirdPartySublayout(now: Date): TemplateResult {
   return { layout, keyNames: new Map() }
 }
 
+/**
+ * The Debian rebuilder design of the in-toto paper, as apt-transport-in-toto ships it
+ * (`data/root.layout`): independent rebuilders sign a `rebuild` link over the `.deb` files they
+ * built (GPG keys, threshold k), and apt's inspection requires the downloaded `.deb` to MATCH
+ * what they built. Add each rebuilder's GPG key to `rebuild`.
+ */
+export function debianRebuilders(now: Date): TemplateResult {
+  return {
+    layout: policyLayout(emptyPolicy(2), {
+      now,
+      pattern: '*.deb',
+      run: ['/usr/bin/true'],
+      readme:
+        "Debian rebuilders, as apt-transport-in-toto verifies them: apt installs a .deb only if at least 2 of the rebuilders' 'rebuild' links report exactly its bytes. Add each rebuilder's GPG key as a functionary of 'rebuild' (one key per rebuilder: two keys of one rebuilder would count twice) and set the threshold.",
+    }).layout,
+    keyNames: new Map(),
+  }
+}
+
+/**
+ * The same policy for today's rebuilderd (≥ 0.25, reproduce.debian.net), whose rebuilders sign
+ * with Ed25519 keys. Its links are named `rebuild <file>` and carry `"environment": null`,
+ * which in-toto-verify refuses: the Rebuilders workspace checks them as signed, with this
+ * layout's counting (one vote per rebuilder).
+ */
+export function rebuilderdRebuilders(now: Date): TemplateResult {
+  return {
+    layout: policyLayout(emptyPolicy(2), {
+      now,
+      readme:
+        "rebuilderd rebuilders: at least 2 of them must report exactly the package's bytes. Add each rebuilder's daemon key (Ed25519, from its /api/v1/meta/public-keys) as a functionary of 'rebuild'. rebuilderd names each link 'rebuild <file name>' and writes \"environment\": null, which in-toto-verify refuses to load; check such attestations in the Rebuilders workspace or with 'layout-studio rebuilders', which verify them as signed.",
+    }).layout,
+    keyNames: new Map(),
+  }
+}
+
 export const TEMPLATES: readonly Template[] = [
   { id: 'demo', title: 'in-toto demo chain', description: 'write-code → package → untar, with the demo functionaries bob and carl.', create: demoChain },
   {
@@ -157,6 +195,18 @@ export const TEMPLATES: readonly Template[] = [
     title: 'Reproducible builds (2 of 3 rebuilders)',
     description: 'Independent rebuilders must agree on the artifacts, as Debian rebuilders do.',
     create: reproducibleBuilds,
+  },
+  {
+    id: 'debian-rebuilders',
+    title: 'Debian rebuilders, apt-transport-in-toto',
+    description: 'GPG-signed rebuild links, k of n must match the .deb, as apt-transport-in-toto checks them.',
+    create: debianRebuilders,
+  },
+  {
+    id: 'rebuilderd',
+    title: 'rebuilderd',
+    description: "Today's rebuilders (reproduce.debian.net): Ed25519 keys, k of n must report the package's bytes.",
+    create: rebuilderdRebuilders,
   },
   {
     id: 'sublayout',

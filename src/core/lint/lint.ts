@@ -38,6 +38,7 @@ export type LintCode =
   | 'not-encodable'
   | 'suspicious-name'
   | 'inspection-sees-metadata'
+  | 'one-operator-twice'
 
 /** What a finding is about, so a UI can highlight it. */
 export type LintTarget =
@@ -74,6 +75,11 @@ export interface LintOptions {
    * inspections run there and record `.` (in-toto's default excludes drop `*.link*`), so their rules see them.
    */
   readonly verifierDirectory?: readonly string[]
+  /**
+   * Who holds each key (keyid → operator), e.g. from a rebuilder policy: two keys of one
+   * operator authorized for one step would count twice toward its threshold.
+   */
+  readonly operators?: ReadonlyMap<string, string>
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -133,6 +139,7 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
     else if (distinct > 0 && threshold > BigInt(distinct)) {
       add('error', 'threshold-too-high', `Step '${step.name}' needs ${threshold} functionaries to agree but authorizes only ${distinct}.`, `${path}.threshold`, target)
     }
+    lintOneOperatorTwice(layout, step, path, target, options.operators, add)
     step.pubkeys.forEach((keyid, k) => {
       if (!layout.keys.has(keyid))
         add(
@@ -193,6 +200,58 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
     add('error', 'not-encodable', `The layout cannot be signed: ${error instanceof Error ? error.message : String(error)}`, '', { kind: 'layout' })
   }
   return findings
+}
+
+/**
+ * in-toto counts distinct authorized keys toward a step's threshold
+ * (`verifylib.verify_link_signature_thresholds`), so one party holding two of a step's keys
+ * counts twice. Found from the operators given, and without them where the layout itself
+ * shows it: one public key listed under two keyids (a 1.x and a 2.x keyid, say), or an
+ * OpenPGP key authorized next to one of its own subkeys.
+ */
+function lintOneOperatorTwice(
+  layout: Layout,
+  step: Step,
+  path: string,
+  target: LintTarget,
+  operators: ReadonlyMap<string, string> | undefined,
+  add: (s: Severity, c: LintCode, m: string, p: string, t: LintTarget) => void,
+): void {
+  const groups = new Map<string, { why: string; keyids: string[] }>()
+  const join = (id: string, why: string, keyid: string) => {
+    const group = groups.get(id) ?? { why, keyids: [] }
+    if (!group.keyids.includes(keyid)) group.keyids.push(keyid)
+    groups.set(id, group)
+  }
+  const pubkeys = [...new Set(step.pubkeys)]
+  for (const keyid of pubkeys) {
+    const operator = operators?.get(keyid)
+    if (operator !== undefined) join(`operator:${operator}`, `rebuilder '${operator}'`, keyid)
+    const key = layout.keys.get(keyid)
+    if (key && !key.gpg && key.public) join(`material:${key.keytype}:${key.keytype === 'ed25519' ? key.public.toLowerCase() : key.public.trim()}`, 'one public key', keyid)
+    const subkeys = key?.gpg ? key.json.get('subkeys') : undefined
+    if (subkeys instanceof Map) {
+      for (const subkey of subkeys.keys()) {
+        if (subkey !== keyid && pubkeys.includes(subkey)) {
+          join(`gpg:${keyid}`, `the OpenPGP key ${keyid.slice(0, 8)}… and its subkeys`, keyid)
+          join(`gpg:${keyid}`, `the OpenPGP key ${keyid.slice(0, 8)}… and its subkeys`, subkey)
+        }
+      }
+    }
+  }
+  const reported = new Set<string>()
+  for (const { why, keyids } of groups.values()) {
+    const signature = [...keyids].sort().join(',')
+    if (keyids.length < 2 || reported.has(signature)) continue
+    reported.add(signature)
+    add(
+      'warning',
+      'one-operator-twice',
+      `Step '${step.name}' authorizes ${keyids.length} keys of ${why} (${keyids.map((keyid) => `${keyid.slice(0, 8)}…`).join(', ')}) as separate functionaries: in-toto counts each toward the threshold, so that one party counts ${keyids.length} times. Authorize one of them.`,
+      `${path}.pubkeys`,
+      target,
+    )
+  }
 }
 
 function lintExpiry(layout: Layout, options: LintOptions, add: (s: Severity, c: LintCode, m: string, p: string, t: LintTarget) => void): void {

@@ -58,6 +58,9 @@ describe('reading attestations', () => {
     expect(problemOf(text('[1, 2]'))).toMatch(/expected a JSON object/)
     expect(problemOf(readFileSync(join(APT, 'test.layout')), 'test.layout')).toMatch(/a layout, not a rebuilder's attestation/)
     expect(problemOf(new Uint8Array([0xff, 0xfe, 0x00]))).toMatch(/not valid UTF-8/)
+    expect(problemOf(readFileSync(join(REBUILDERD, 'reproducible-archlinux.pub')), 'arch.pub')).toBe(
+      "arch.pub: a PEM key or certificate, not an attestation (a rebuilder's key belongs to the policy)",
+    )
   })
 
   it('a `rebuild <file>` link without a digest for <file> attests nothing', () => {

@@ -84,6 +84,7 @@ export function readAttestation(bytes: Uint8Array, path: string): AttestationRea
 }
 
 function read(bytes: Uint8Array, path: string): Attestation {
+  if (startsWith(bytes, '-----BEGIN ')) throw new Error(`${path}: a PEM key or certificate, not an attestation (a rebuilder's key belongs to the policy)`)
   const json = parseJsonBytes(bytes, { file: path })
   const signed = json instanceof Map ? json.get('signed') : undefined
   if (json instanceof Map && signed instanceof Map && signed.get('_type') === 'link' && signed.get('environment') === null) return readRebuilderd(json, signed, path)
@@ -140,6 +141,11 @@ function decodeSignature(decode: () => Uint8Array): AttestationSignature['bytes'
   } catch (error) {
     return { problem: error instanceof Error ? error.message : String(error) }
   }
+}
+
+function startsWith(bytes: Uint8Array, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false
+  return true
 }
 
 /** The last path segment: attestations name files, not paths (`pool/main/f/foo.deb` → `foo.deb`). */

@@ -133,6 +133,8 @@ export interface CheckOptions {
   /** Overrides the policy's own quorum setting. */
   readonly quorum?: boolean
   readonly signal?: AbortSignal
+  /** Told before each package is hashed (for progress). */
+  readonly onPackage?: (file: PackageFile, index: number, total: number) => void
 }
 
 export async function checkPackages(
@@ -146,8 +148,9 @@ export async function checkPackages(
   const signatures = new SignatureCache(policy)
   const names = new Set(packages.map((file) => file.name))
   const results: PackageResult[] = []
-  for (const file of packages) {
+  for (const [index, file] of packages.entries()) {
     options.signal?.throwIfAborted()
+    options.onPackage?.(file, index, packages.length)
     const digests = await hash(file)
     results.push(await checkOne(policy, quorum, file, digests, attestations, signatures))
   }

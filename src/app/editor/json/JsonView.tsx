@@ -7,7 +7,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type * as Monaco from 'monaco-editor/editor/editor.api'
 import { canonicalLayoutText, jsonPathOffsets, layoutJsonText, locate, parseLayoutText, type TextRange } from '../../../core/editor/json-text.ts'
-import { lintOf } from '../lint-cache.ts'
+import { lintOf, operatorsOf } from '../lint-cache.ts'
+import { rebuildersStore } from '../../rebuilders/use-rebuilders.ts'
 import type { Layout } from '../../../core/model/types.ts'
 import { useDocumentStore } from '../../state/document-store.ts'
 import { actions } from '../actions.ts'
@@ -144,7 +145,7 @@ export default function JsonView() {
       monaco.editor.setModelMarkers(
         model,
         'lint',
-        lintOf(layout).map((f) =>
+        lintOf(layout, [], operatorsOf(rebuildersStore.getState().policy)).map((f) =>
           markerFor(
             model,
             firstLine(model, locate(offsets, f.path)),
