@@ -70,7 +70,7 @@ test('a person builds a policy of three rebuilders, checks a package, saves the 
   await page.getByRole('button', { name: 'Save policy' }).click()
   const saved = readFileSync((await (await download).path()) as string, 'utf8')
   expect((await download).suggestedFilename()).toBe('rebuilder-policy.json')
-  const policy = parsePolicy(saved, 'rebuilder-policy.json')
+  const policy = await parsePolicy(saved, 'rebuilder-policy.json')
   expect([policy.threshold, policy.rebuilders.map((r) => r.name)]).toEqual([2, ['alpha', 'beta', 'gamma']])
 
   await page.getByRole('button', { name: 'New policy' }).click()
@@ -119,6 +119,31 @@ test('the real reproduce.debian.net attestation passes with its key; a dissent f
   await expect(result).toContainText('2 of 3 trusted rebuilders reproduced this file exactly (2 needed); beta reported different bytes, outvoted in quorum mode.')
   await expect(result.getByText('pass', { exact: true })).toBeVisible()
   await expect(result.getByRole('row', { name: /^beta/ })).toContainText('different bytes')
+})
+
+test('the 2018 design: a policy of the two rebuilders’ GPG keys gives in-toto-verify’s verdicts on the apt-transport-in-toto set', async ({ page }) => {
+  const APT = join(ROOT, 'test/fixtures/apt-transport-in-toto')
+  const NAME = 'final-product_0.0.0.0-0_all.deb'
+  await openRebuilders(page)
+  await addRebuilder(page, 'Bobby', 'bobby.asc', readFileSync(join(APT, 'bobby.asc'), 'utf8'))
+  await addRebuilder(page, 'Carly', 'carly.asc', readFileSync(join(APT, 'carly.asc'), 'utf8'))
+  await expect(page.getByRole('list', { name: 'Keys of Bobby' })).toContainText('OpenPGP RSA 2048 key 5863835e… (Bobby <bobby@bob.com>)')
+  await page.getByLabel('Threshold: rebuilders that must agree').fill('2')
+  await page.getByLabel('Attestation files or archives').setInputFiles([join(APT, 'rebuild.5863835e.link'), join(APT, 'rebuild.e946fc60.link')])
+  // in-toto-verify 1.3.1 passes the good .deb …
+  await page.getByLabel('Package files').setInputFiles(join(APT, 'good', NAME))
+  const result = page.getByRole('article', { name: `Package ${NAME}` })
+  await expect(result).toContainText('2 of 2 trusted rebuilders reproduced this file exactly (2 needed).')
+  await expect(result.getByRole('row', { name: /^Bobby/ })).toContainText('bobby 5863835e — valid')
+  // … fails the bad one …
+  await page.getByRole('button', { name: `Remove ${NAME}` }).click()
+  await page.getByLabel('Package files').setInputFiles(join(APT, 'bad', NAME))
+  await expect(result).toContainText('0 of 2 trusted rebuilders reproduced this file exactly (2 needed): too few; Bobby and Carly reported different bytes')
+  // … and fails with one of the two links.
+  await page.getByRole('button', { name: `Remove ${NAME}` }).click()
+  await page.getByLabel('Package files').setInputFiles(join(APT, 'good', NAME))
+  await page.getByRole('button', { name: 'Remove rebuild.e946fc60.link' }).click()
+  await expect(result).toContainText('1 of 2 trusted rebuilders reproduced this file exactly (2 needed): too few; Carly: no attestation.')
 })
 
 test('hostile attestations are refused clearly and the page keeps working', async ({ page }) => {

@@ -4,7 +4,6 @@
  */
 import { useState } from 'react'
 import { policyProblems, type Rebuilder } from '../../core/rebuilders/policy.ts'
-import { describePolicyKey } from '../../core/rebuilders/policy-key.ts'
 import { downloadText } from '../shared/download.ts'
 import { confirmStore } from '../ui/confirm-store.ts'
 import { InlineEdit } from './InlineEdit.tsx'
@@ -101,7 +100,7 @@ function PolicyFileActions() {
           onChange={async (event) => {
             const file = event.target.files?.[0]
             event.target.value = ''
-            if (file) store.loadPolicy(await file.text(), file.name)
+            if (file) await store.loadPolicy(await file.text(), file.name)
           }}
         />
       </label>
@@ -148,7 +147,7 @@ function RebuilderCard({ rebuilder }: { rebuilder: Rebuilder }) {
               onCommit={(label) => store.setKeyLabel(rebuilder.name, key.keyid, label)}
             />
             <span className="rebuilders-mono" title={key.keyid}>
-              {describePolicyKey(key)}
+              {key.description}
             </span>
             <button
               type="button"
@@ -169,7 +168,7 @@ function RebuilderCard({ rebuilder }: { rebuilder: Rebuilder }) {
           onChange={async (event) => {
             const file = event.target.files?.[0]
             event.target.value = ''
-            if (file) store.addKeys(rebuilder.name, await file.text(), file.name, labelOf(file.name))
+            if (file) await store.addKeys(rebuilder.name, new Uint8Array(await file.arrayBuffer()), file.name, labelOf(file.name))
           }}
         />
       </label>
@@ -182,12 +181,14 @@ function AddRebuilder() {
   const store = rebuildersStore.getState()
   const [name, setName] = useState('')
   const [keyText, setKeyText] = useState('')
-  const [source, setSource] = useState('the pasted key')
-  const add = () => {
-    if (store.addKeys(name, keyText, source, source === 'the pasted key' ? '' : labelOf(source))) {
+  /** A chosen key file's bytes (a binary GnuPG export cannot be shown as text). */
+  const [keyFile, setKeyFile] = useState<{ name: string; bytes: Uint8Array } | undefined>()
+  const add = async () => {
+    const added = keyFile ? await store.addKeys(name, keyFile.bytes, keyFile.name, labelOf(keyFile.name)) : await store.addKeys(name, keyText, 'the pasted key')
+    if (added) {
       setName('')
       setKeyText('')
-      setSource('the pasted key')
+      setKeyFile(undefined)
     }
   }
   return (
@@ -196,7 +197,7 @@ function AddRebuilder() {
       aria-label="Add a trusted rebuilder"
       onSubmit={(event) => {
         event.preventDefault()
-        add()
+        void add()
       }}
     >
       <h4>Add a trusted rebuilder</h4>
@@ -205,16 +206,14 @@ function AddRebuilder() {
         <input value={name} onChange={(event) => setName(event.target.value)} placeholder="reproduce.debian.net" />
       </label>
       <label>
-        Public key (Ed25519 PEM as rebuilderd serves it at /api/v1/meta/public-keys, or securesystemslib JSON)
+        Public key: Ed25519 PEM as rebuilderd serves it at /api/v1/meta/public-keys, an OpenPGP key (gpg --armor --export), or securesystemslib JSON
         <textarea
           rows={3}
-          value={keyText}
+          value={keyFile ? `(${keyFile.name}: ${keyFile.bytes.length} bytes)` : keyText}
+          readOnly={keyFile !== undefined}
           spellCheck={false}
           className="rebuilders-mono"
-          onChange={(event) => {
-            setKeyText(event.target.value)
-            setSource('the pasted key')
-          }}
+          onChange={(event) => setKeyText(event.target.value)}
         />
       </label>
       <div className="verify-pickers">
@@ -226,13 +225,16 @@ function AddRebuilder() {
             onChange={async (event) => {
               const file = event.target.files?.[0]
               event.target.value = ''
-              if (!file) return
-              setKeyText(await file.text())
-              setSource(file.name)
+              if (file) setKeyFile({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })
             }}
           />
         </label>
-        <button type="submit" className="primary small" disabled={name.trim() === '' || keyText.trim() === ''}>
+        {keyFile && (
+          <button type="button" className="link" onClick={() => setKeyFile(undefined)}>
+            Paste a key instead
+          </button>
+        )}
+        <button type="submit" className="primary small" disabled={name.trim() === '' || (keyFile === undefined && keyText.trim() === '')}>
           Add rebuilder
         </button>
       </div>
@@ -242,5 +244,5 @@ function AddRebuilder() {
 
 /** A key file's name as the key's label (`reproduce-debian-net-amd64.pub` → `reproduce-debian-net-amd64`), as the CLI does. */
 function labelOf(fileName: string): string {
-  return fileName.replace(/\.(pub|pem|json|key|asc)$/i, '')
+  return fileName.replace(/\.(pub|pem|json|key|asc|gpg)$/i, '')
 }

@@ -44,44 +44,50 @@ const summary = (sentence: string): CheckSummary => ({
 })
 const picked = (path: string): PickedFile => ({ path, file: new File(['x'], path) })
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await flush()
+}
 
 describe('the Rebuilders store', () => {
-  it('builds a policy: a name given twice is one operator; a bad key is a problem that changes nothing', () => {
+  it('builds a policy: a name given twice is one operator; a bad key is a problem that changes nothing', async () => {
     const storage = memoryStorage()
     const store = createRebuildersStore({ storage, checker: manualChecker().checker })
-    expect(store.getState().addKeys('debian', DEBIAN, 'amd64.pub', 'amd64')).toBe(true)
-    expect(store.getState().addKeys('debian', ARCH, 'arm64.pub', 'arm64')).toBe(true)
+    expect(await store.getState().addKeys('debian', DEBIAN, 'amd64.pub', 'amd64')).toBe(true)
+    expect(await store.getState().addKeys('debian', ARCH, 'arm64.pub', 'arm64')).toBe(true)
     expect(store.getState().policy.rebuilders.map((r) => [r.name, r.keys.map((k) => k.label)])).toEqual([['debian', ['amd64', 'arm64']]])
     expect(store.getState().status).toBe("Added debian's key from arm64.pub.")
-    expect(store.getState().addKeys('other', 'not a key', 'pasted')).toBe(false)
+    expect(await store.getState().addKeys('other', 'not a key', 'pasted')).toBe(false)
     expect(store.getState().problem).toMatch(/^pasted: not a recognized public key/)
     expect(store.getState().policy.rebuilders).toHaveLength(1)
     store.getState().setThreshold(2)
-    // Remembered: a new page starts with the same policy.
+    // Remembered: a new page starts with the same policy, once it has read it.
     const again = createRebuildersStore({ storage, checker: manualChecker().checker })
+    expect(again.getState().loaded).toBe(false)
+    await until(() => again.getState().loaded)
     expect(again.getState().policy.threshold).toBe(2)
     expect(again.getState().policy.rebuilders[0]?.keys).toHaveLength(2)
   })
 
-  it('a damaged remembered policy starts empty; a policy file that cannot be read leaves the policy as it was', () => {
+  it('a damaged remembered policy starts empty; a policy file that cannot be read leaves the policy as it was', async () => {
     const store = createRebuildersStore({ storage: memoryStorage('{"type": "layout-studio/rebuilder-policy", "version": 9}'), checker: manualChecker().checker })
+    await until(() => store.getState().loaded)
     expect(store.getState().policy.rebuilders).toEqual([])
-    store.getState().addKeys('a', DEBIAN, 'a.pub')
-    expect(store.getState().loadPolicy('{"type": "something else"}', 'x.json')).toBe(false)
+    await store.getState().addKeys('a', DEBIAN, 'a.pub')
+    expect(await store.getState().loadPolicy('{"type": "something else"}', 'x.json')).toBe(false)
     expect(store.getState().problem).toMatch(/^x\.json: rebuilder policy: type: must be "layout-studio\/rebuilder-policy"/)
     expect(store.getState().policy.rebuilders.map((r) => r.name)).toEqual(['a'])
   })
 
-  it('saves the file the CLI reads, and loads it back', () => {
+  it('saves the file the CLI reads, and loads it back', async () => {
     const store = createRebuildersStore({ storage: memoryStorage(), checker: manualChecker().checker })
-    store.getState().addKeys('debian', DEBIAN, 'amd64.pub')
+    await store.getState().addKeys('debian', DEBIAN, 'amd64.pub')
     store.getState().setQuorum(true)
     const text = store.getState().savePolicy('mine.json')
     expect(store.getState().policyFile).toBe('mine.json')
-    expect(parsePolicy(text).quorum).toBe(true)
+    expect((await parsePolicy(text)).quorum).toBe(true)
     store.getState().newPolicy()
     expect(store.getState().policy.rebuilders).toEqual([])
-    expect(store.getState().loadPolicy(text, 'mine.json')).toBe(true)
+    expect(await store.getState().loadPolicy(text, 'mine.json')).toBe(true)
     expect(store.getState().policy.rebuilders[0]?.name).toBe('debian')
   })
 
@@ -92,10 +98,10 @@ describe('the Rebuilders store', () => {
     // No rebuilder yet: nothing to check.
     expect([calls.length, store.getState().check.status]).toEqual([0, 'idle'])
     expect(cancels()).toBeGreaterThan(0)
-    store.getState().addKeys('debian', DEBIAN, 'amd64.pub')
+    await store.getState().addKeys('debian', DEBIAN, 'amd64.pub')
     store.getState().addAttestations([picked('x.link')])
     expect(calls.map((call) => call.request.attestations.map((file) => file.path))).toEqual([[], ['x.link']])
-    expect(parsePolicy(calls[1]?.request.policy ?? '').rebuilders[0]?.name).toBe('debian')
+    expect((await parsePolicy(calls[1]?.request.policy ?? '')).rebuilders[0]?.name).toBe('debian')
     calls[1]?.resolve(summary('latest'))
     calls[0]?.resolve(summary('stale'))
     await flush()

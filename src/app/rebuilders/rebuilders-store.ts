@@ -51,16 +51,18 @@ export interface RebuildersState {
   readonly packages: readonly PickedFile[]
   readonly attestations: readonly PickedFile[]
   readonly check: CheckState
-  /** Adds the keys in `text` to rebuilder `name` (created when new). Returns whether it worked. */
-  addKeys(name: string, text: string, source: string, label?: string): boolean
+  /** Set once the remembered policy has been read. */
+  readonly loaded: boolean
+  /** Adds the keys in `data` (a key file's text or bytes) to rebuilder `name` (created when new). Resolves to whether it worked. */
+  addKeys(name: string, data: string | Uint8Array, source: string, label?: string): Promise<boolean>
   removeRebuilder(name: string): void
   renameRebuilder(from: string, to: string): boolean
   removeKey(name: string, keyid: string): void
   setKeyLabel(name: string, keyid: string, label: string): void
   setThreshold(threshold: number): void
   setQuorum(quorum: boolean): void
-  /** Replaces the policy with the one in `text`; returns whether it could be read. */
-  loadPolicy(text: string, fileName: string): boolean
+  /** Replaces the policy with the one in `text`; resolves to whether it could be read. */
+  loadPolicy(text: string, fileName: string): Promise<boolean>
   newPolicy(): void
   /** The policy file's text, and records that it was saved as `fileName`. */
   savePolicy(fileName: string): string
@@ -79,18 +81,18 @@ export interface RebuildersDeps {
   readonly checker: Checker
 }
 
-function restore(storage: PolicyStorage): RebuilderPolicy {
+/** The remembered policy; a damaged record only costs it (files saved by the person are untouched). */
+async function restore(storage: PolicyStorage): Promise<RebuilderPolicy | undefined> {
   try {
     const text = storage.read()
-    return text === undefined ? emptyPolicy() : parsePolicy(text, 'the remembered policy')
+    return text === undefined ? undefined : await parsePolicy(text, 'the remembered policy')
   } catch {
-    // A damaged record only costs the remembered policy; files saved by the person are untouched.
-    return emptyPolicy()
+    return undefined
   }
 }
 
 export function createRebuildersStore(deps: RebuildersDeps): RebuildersStore {
-  return createStore<RebuildersState>()((set, get) => {
+  const store = createStore<RebuildersState>()((set, get) => {
     let generation = 0
     const recheck = () => {
       const mine = ++generation
@@ -124,7 +126,7 @@ export function createRebuildersStore(deps: RebuildersDeps): RebuildersStore {
         set({ problem: errorMessage(error), status: undefined })
         return false
       }
-      set({ policy, problem: undefined, status })
+      set({ policy, problem: undefined, status, loaded: true })
       try {
         deps.storage.write(serializePolicy(policy))
       } catch {
@@ -132,6 +134,17 @@ export function createRebuildersStore(deps: RebuildersDeps): RebuildersStore {
       }
       recheck()
       return true
+    }
+    /** Reads something slow first (keys, a policy file), then applies the edit to the policy as it is then. */
+    const changePolicyAfter = async <T>(read: () => Promise<T>, edit: (policy: RebuilderPolicy, value: T) => RebuilderPolicy, status?: string): Promise<boolean> => {
+      let value: T
+      try {
+        value = await read()
+      } catch (error) {
+        set({ problem: errorMessage(error), status: undefined })
+        return false
+      }
+      return changePolicy((policy) => edit(policy, value), status)
     }
     const changeFiles = (patch: Partial<Pick<RebuildersState, 'packages' | 'attestations'>>) => {
       set(patch)
@@ -142,26 +155,32 @@ export function createRebuildersStore(deps: RebuildersDeps): RebuildersStore {
       return [...existing.filter((file) => !paths.has(file.path)), ...added]
     }
     return {
-      policy: restore(deps.storage),
+      policy: emptyPolicy(),
+      loaded: false,
       policyFile: undefined,
       problem: undefined,
       status: undefined,
       packages: [],
       attestations: [],
       check: { status: 'idle' },
-      addKeys: (name, text, source, label = '') =>
-        changePolicy((policy) => {
-          const keys = readPolicyKeyFile(text, source, label)
-          return addRebuilderKeys(policy, name, keys)
-        }, `Added ${name.trim()}'s key from ${source}.`),
+      addKeys: (name, data, source, label = '') =>
+        changePolicyAfter(
+          () => readPolicyKeyFile(data, source, label),
+          (policy, keys) => addRebuilderKeys(policy, name, keys),
+          `Added ${name.trim()}'s key from ${source}.`,
+        ),
       removeRebuilder: (name) => void changePolicy((policy) => removeRebuilder(policy, name), `Removed rebuilder ${name}.`),
       renameRebuilder: (from, to) => (from === to.trim() ? true : changePolicy((policy) => renameRebuilder(policy, from, to))),
       removeKey: (name, keyid) => void changePolicy((policy) => removeRebuilderKey(policy, name, keyid), `Removed a key of ${name}.`),
       setKeyLabel: (name, keyid, label) => void changePolicy((policy) => setKeyLabel(policy, name, keyid, label)),
       setThreshold: (threshold) => void changePolicy((policy) => setThreshold(policy, threshold)),
       setQuorum: (quorum) => void changePolicy((policy) => setQuorum(policy, quorum)),
-      loadPolicy: (text, fileName) => {
-        const loaded = changePolicy(() => parsePolicy(text, fileName), `Loaded the policy ${fileName}.`)
+      loadPolicy: async (text, fileName) => {
+        const loaded = await changePolicyAfter(
+          () => parsePolicy(text, fileName),
+          (_, policy) => policy,
+          `Loaded the policy ${fileName}.`,
+        )
         if (loaded) set({ policyFile: fileName })
         return loaded
       },
@@ -181,4 +200,10 @@ export function createRebuildersStore(deps: RebuildersDeps): RebuildersStore {
       dismissProblem: () => set({ problem: undefined }),
     }
   })
+  void restore(deps.storage).then((policy) => {
+    // A change made while the record was read wins over it.
+    if (store.getState().loaded) return
+    store.setState({ policy: policy ?? emptyPolicy(), loaded: true })
+  })
+  return store
 }

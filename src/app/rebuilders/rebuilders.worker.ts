@@ -6,7 +6,7 @@
  * the one running (it stops between chunks of the file it is hashing).
  */
 import type { BundleInput } from '../../core/bundle/assemble.ts'
-import type { HashAlgorithm } from '../../core/hash.ts'
+import type { DigestMap } from '../../core/hashing/artifact-hasher.ts'
 import { fileNameOf } from '../../core/rebuilders/attestation.ts'
 import { checkPackages, type PackageFile } from '../../core/rebuilders/check.ts'
 import { gatherAttestations } from '../../core/rebuilders/gather.ts'
@@ -17,25 +17,38 @@ import { hashBlob } from './hash-blob.ts'
 
 const post = (message: WorkerResponse) => (self as unknown as Worker).postMessage(message)
 
-const digests = new Map<string, Promise<Map<HashAlgorithm, string>>>()
+const digests = new Map<string, Promise<DigestMap>>()
 let running: { readonly id: number; readonly controller: AbortController } | undefined
 
 const identity = (file: CheckFile) => `${file.path}\u0000${file.file.size}\u0000${file.lastModified}`
 
-function digestsOf(file: CheckFile, signal: AbortSignal): Promise<Map<HashAlgorithm, string>> {
+/**
+ * The file's digests, hashed once. A hash started for a check that was then cancelled is
+ * forgotten; a later check that was waiting for it starts its own.
+ */
+async function digestsOf(file: CheckFile, signal: AbortSignal): Promise<DigestMap> {
   const key = identity(file)
-  let known = digests.get(key)
-  if (!known) {
-    known = hashBlob(file.file, signal)
-    digests.set(key, known)
-    // An interrupted or failed hash is forgotten, so the next check reads the file again.
-    known.catch(() => digests.delete(key))
+  for (;;) {
+    let known = digests.get(key)
+    if (!known) {
+      const started = hashBlob(file.file, signal)
+      digests.set(key, started)
+      started.catch(() => {
+        if (digests.get(key) === started) digests.delete(key)
+      })
+      known = started
+    }
+    try {
+      return await known
+    } catch (error) {
+      signal.throwIfAborted()
+      if (!(error instanceof DOMException && error.name === 'AbortError')) throw error
+    }
   }
-  return known
 }
 
 async function check(id: number, request: CheckRequest, signal: AbortSignal): Promise<CheckSummary> {
-  const policy = parsePolicy(request.policy, 'the policy')
+  const policy = await parsePolicy(request.policy, 'the policy')
   post({ id, type: 'progress', progress: { phase: 'reading' } })
   const inputs: BundleInput[] = request.attestations.map((file) => ({ path: file.path, size: file.file.size, read: async () => new Uint8Array(await file.file.arrayBuffer()) }))
   const gathered = await gatherAttestations(inputs)

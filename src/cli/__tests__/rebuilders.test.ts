@@ -81,7 +81,7 @@ describe('layout-studio rebuilders, real attestations', () => {
 
   it('reads the policy the app saves; flags add to it', async () => {
     let policy = emptyPolicy(2)
-    policy = addRebuilderKeys(policy, 'debian', readPolicyKeyFile(await readText(join(REBUILDERD, 'reproduce-debian-net-amd64.pub')), 'd.pub'))
+    policy = addRebuilderKeys(policy, 'debian', await readPolicyKeyFile(await readText(join(REBUILDERD, 'reproduce-debian-net-amd64.pub')), 'd.pub'))
     writeFileSync('policy.json', serializePolicy(policy))
     const policyOnly = await cli('rebuilders', DEB, '--policy', 'policy.json', '--attestations', 'attestations')
     expect(policyOnly.code).toBe(2)
@@ -111,6 +111,31 @@ describe('layout-studio rebuilders, real attestations', () => {
       expect([args.join(' '), result.code]).toEqual([args.join(' '), 2])
       expect(result.stderr).toMatch(message)
     }
+  })
+})
+
+describe('layout-studio rebuilders, the 2018 design (GPG keys)', () => {
+  const APT = join(FIXTURES, 'apt-transport-in-toto')
+  const NAME = 'final-product_0.0.0.0-0_all.deb'
+  beforeEach(() => {
+    for (const file of ['bobby.asc', 'carly.asc', 'rebuild.5863835e.link', 'rebuild.e946fc60.link']) copyFileSync(join(APT, file), file)
+    mkdirSync('good')
+    mkdirSync('bad')
+    copyFileSync(join(APT, 'good', NAME), join('good', NAME))
+    copyFileSync(join(APT, 'bad', NAME), join('bad', NAME))
+  })
+  const args = ['--threshold', '2', '--rebuilder', 'Bobby=bobby.asc', '--rebuilder', 'Carly=carly.asc']
+
+  it('passes the good .deb, fails the bad one and fails with one link of two', async () => {
+    const good = await cli('rebuilders', join('good', NAME), ...args, '--attestations', 'rebuild.5863835e.link', 'rebuild.e946fc60.link')
+    expect([good.code, good.stdout]).toEqual([0, `PASS good/${NAME}: 2 of 2 trusted rebuilders reproduced this file exactly (2 needed).\n`])
+    const bad = await cli('rebuilders', join('bad', NAME), ...args, '--attestations', 'rebuild.5863835e.link', 'rebuild.e946fc60.link')
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(
+      /^FAIL bad\/final-product_0\.0\.0\.0-0_all\.deb: 0 of 2 trusted rebuilders reproduced this file exactly \(2 needed\): too few; Bobby and Carly reported different bytes/,
+    )
+    const one = await cli('rebuilders', join('good', NAME), ...args, '--attestations', 'rebuild.5863835e.link')
+    expect([one.code, one.stdout]).toEqual([1, `FAIL good/${NAME}: 1 of 2 trusted rebuilders reproduced this file exactly (2 needed): too few; Carly: no attestation.\n`])
   })
 })
 

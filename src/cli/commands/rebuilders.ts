@@ -7,19 +7,19 @@
 import { constants } from 'node:fs'
 import { open, readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { createHash } from 'node:crypto'
 import type { Command } from 'commander'
 import type { BundleInput, Refusal } from '../../core/bundle/assemble.ts'
 import { BundleError } from '../../core/bundle/limits.ts'
 import { CoreError } from '../../core/errors.ts'
-import type { HashAlgorithm } from '../../core/hash.ts'
+import type { ByteSource, DigestMap } from '../../core/hashing/artifact-hasher.ts'
 import type { UnreadableAttestation } from '../../core/rebuilders/attestation.ts'
 import { fileNameOf, type Attestation } from '../../core/rebuilders/attestation.ts'
-import { checkPackages, type PackageFile, type PolicyCheck } from '../../core/rebuilders/check.ts'
+import { checkPackages, HASH_ALGORITHMS, type PackageFile, type PolicyCheck } from '../../core/rebuilders/check.ts'
 import { ATTESTATION_LIMITS, gatherAttestations } from '../../core/rebuilders/gather.ts'
 import { addRebuilderKeys, emptyPolicy, parsePolicy, POLICY_LIMITS, policyProblems, setQuorum, setThreshold, type RebuilderPolicy } from '../../core/rebuilders/policy.ts'
 import { readPolicyKeyFile } from '../../core/rebuilders/policy-key.ts'
 import { MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
+import { nodeHasher } from '../node-hashing.ts'
 import { FileReadError, readRegularFile } from '../safe-read.ts'
 import { UsageError } from '../usage.ts'
 
@@ -40,7 +40,7 @@ export function registerRebuilders(program: Command): void {
     .option('--threshold <k>', 'how many distinct trusted rebuilders must reproduce each file exactly')
     .option(
       '--rebuilder <name=keyfile>',
-      'a trusted rebuilder and one public key (Ed25519 SPKI PEM as rebuilderd serves it, or securesystemslib JSON); repeat a name to give one operator several keys (one vote)',
+      'a trusted rebuilder and its public key file (Ed25519 SPKI PEM as rebuilderd serves it, an OpenPGP key export, or securesystemslib JSON; every key in the file); repeat a name to give one operator several keys (one vote)',
       collectRepeated,
       [],
     )
@@ -78,7 +78,7 @@ async function buildPolicy(flags: RebuildersFlags): Promise<RebuilderPolicy> {
   let policy = emptyPolicy()
   if (flags.policy) {
     const text = utf8(await readInputFile(flags.policy, 'policy file', POLICY_LIMITS.maxBytes))
-    policy = asUsage(() => parsePolicy(text, flags.policy))
+    policy = await asUsage(() => parsePolicy(text, flags.policy))
   } else if (flags.threshold === undefined) {
     throw new UsageError('give --threshold K (or a --policy file that has one)')
   }
@@ -92,9 +92,11 @@ async function buildPolicy(flags: RebuildersFlags): Promise<RebuilderPolicy> {
     if (at <= 0 || at === pair.length - 1) throw new UsageError(`--rebuilder '${pair}' must look like NAME=KEYFILE`)
     const name = pair.slice(0, at)
     const file = pair.slice(at + 1)
-    const text = utf8(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
-    const label = basename(file).replace(/\.(pub|pem|json|key|asc)$/i, '')
-    policy = asUsage(() => addRebuilderKeys(policy, name, readPolicyKeyFile(text, file, label)))
+    const bytes = await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES)
+    const label = basename(file).replace(/\.(pub|pem|json|key|asc|gpg)$/i, '')
+    const keys = await asUsage(() => readPolicyKeyFile(bytes, file, label))
+    const current = policy
+    policy = await asUsage(async () => addRebuilderKeys(current, name, keys))
   }
   const problems = policyProblems(policy)
   if (problems.length > 0) throw new UsageError(`${problems.join(' ')} Add trusted rebuilders with --rebuilder NAME=KEYFILE.`)
@@ -105,9 +107,9 @@ function utf8(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes)
 }
 
-function asUsage<T>(read: () => T): T {
+async function asUsage<T>(read: () => T | Promise<T>): Promise<T> {
   try {
-    return read()
+    return await read()
   } catch (error) {
     if (error instanceof CoreError) throw new UsageError(error.message)
     throw error
@@ -130,23 +132,29 @@ async function packageFiles(paths: readonly string[]): Promise<PackageFile[]> {
 }
 
 /**
- * sha256 and sha512 in one read of the file. Opened without blocking and checked on the open
- * descriptor (safe-read.ts): a FIFO or device named as a package is refused, not read forever.
+ * sha256 and sha512 in one read of the file (the core's hasher over node:crypto). Opened
+ * without blocking and checked on the open descriptor (safe-read.ts): a FIFO or device named
+ * as a package is refused, not read forever.
  */
-async function hashFile(file: PackageFile): Promise<Map<HashAlgorithm, string>> {
+async function hashFile(file: PackageFile): Promise<DigestMap> {
   const handle = await open(file.path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
-    if (!(await handle.stat()).isFile()) throw new UsageError(`the package '${file.path}' is not a regular file`)
-    const sha256 = createHash('sha256')
-    const sha512 = createHash('sha512')
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
-      sha256.update(chunk as Buffer)
-      sha512.update(chunk as Buffer)
+    const info = await handle.stat()
+    if (!info.isFile()) throw new UsageError(`the package '${file.path}' is not a regular file`)
+    const source: ByteSource = {
+      size: info.size,
+      read: async (offset, length) => {
+        const buffer = Buffer.allocUnsafe(length)
+        let filled = 0
+        while (filled < length) {
+          const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled)
+          if (bytesRead === 0) break
+          filled += bytesRead
+        }
+        return buffer.subarray(0, filled)
+      },
     }
-    return new Map([
-      ['sha256', sha256.digest('hex')],
-      ['sha512', sha512.digest('hex')],
-    ])
+    return await nodeHasher.hash(source, HASH_ALGORITHMS)
   } finally {
     await handle.close()
   }

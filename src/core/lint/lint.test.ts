@@ -19,10 +19,10 @@ const twice = (layout: ReturnType<typeof parseLayout>, operators?: ReadonlyMap<s
   lintLayout(layout, { now: NOW, operators }).filter((finding) => finding.code === 'one-operator-twice')
 
 describe('lint: two keys of one operator for one step', () => {
-  it('warns when a rebuilder policy gives one operator two keys of the rebuild step', () => {
+  it('warns when a rebuilder policy gives one operator two keys of the rebuild step', async () => {
     let policy = emptyPolicy(2)
-    policy = addRebuilderKeys(policy, 'reproduce.debian.net', readPolicyKeyFile(DEBIAN, 'amd64.pub', 'amd64'))
-    policy = addRebuilderKeys(policy, 'reproduce.debian.net', readPolicyKeyFile(ARCH, 'arm64.pub', 'arm64'))
+    policy = addRebuilderKeys(policy, 'reproduce.debian.net', await readPolicyKeyFile(DEBIAN, 'amd64.pub', 'amd64'))
+    policy = addRebuilderKeys(policy, 'reproduce.debian.net', await readPolicyKeyFile(ARCH, 'arm64.pub', 'arm64'))
     const { layout, operators } = policyLayout(policy, { now: NOW })
     const findings = twice(layout, operators)
     expect(findings).toHaveLength(1)
@@ -31,7 +31,9 @@ describe('lint: two keys of one operator for one step', () => {
       "Step 'rebuild' authorizes 2 keys of rebuilder 'reproduce.debian.net' (2980aa62…, 1ae6d32c…) as separate functionaries: in-toto counts each toward the threshold, so that one party counts 2 times. Authorize one of them.",
     )
     // Two operators, one key each: nothing to say.
-    const separate = policyLayout(addRebuilderKeys(addRebuilderKeys(emptyPolicy(2), 'a', readPolicyKeyFile(DEBIAN, 'a.pub')), 'b', readPolicyKeyFile(ARCH, 'b.pub')), { now: NOW })
+    const separate = policyLayout(addRebuilderKeys(addRebuilderKeys(emptyPolicy(2), 'a', await readPolicyKeyFile(DEBIAN, 'a.pub')), 'b', await readPolicyKeyFile(ARCH, 'b.pub')), {
+      now: NOW,
+    })
     expect(twice(separate.layout, separate.operators)).toEqual([])
   })
 

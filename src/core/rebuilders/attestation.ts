@@ -24,6 +24,7 @@ import { canonicalBytes } from '../json/canonical.ts'
 import { parseJsonBytes } from '../json/parse.ts'
 import type { JsonObject, JsonValue } from '../json/value.ts'
 import type { ArtifactMap, HashDict } from '../model/types.ts'
+import type { GpgSignatureObject } from '../openpgp/verify-signature.ts'
 import { stepNameOf } from '../bundle/classify.ts'
 import { toErrorInfo } from '../verify/decode.ts'
 
@@ -40,8 +41,8 @@ export interface AttestationSignature {
   readonly index: number
   /** The decoded signature, or why it cannot be decoded (a malformed `sig` is never "valid"). */
   readonly bytes: Uint8Array | { readonly problem: string }
-  /** An OpenPGP signature (`other_headers` + `signature`). */
-  readonly gpg: boolean
+  /** An OpenPGP signature (`other_headers` + `signature`), as the OpenPGP verifier takes it. */
+  readonly gpg?: GpgSignatureObject
 }
 
 export interface Attestation {
@@ -93,7 +94,7 @@ function read(bytes: Uint8Array, path: string): Attestation {
   const signatures: AttestationSignature[] = envelope.signatures.map((signature, index) => ({
     keyid: signature.keyid,
     index,
-    gpg: 'gpg' in signature && signature.gpg,
+    gpg: gpgObject(signature.json, envelope.format === 'metablock' ? 'hex' : 'base64'),
     bytes: decodeSignature(() => (envelope.format === 'metablock' ? hexToBytes(signature.sig, 'sig') : base64ToBytes(signature.sig, 'sig'))),
   }))
   const link = envelope.content.link
@@ -117,11 +118,20 @@ function readRebuilderd(json: JsonObject, signed: JsonObject, path: string): Att
   const signatures: AttestationSignature[] = envelope.signatures.map((signature, index) => ({
     keyid: signature.keyid,
     index,
-    gpg: signature.gpg,
+    gpg: gpgObject(signature.json, 'hex'),
     bytes: decodeSignature(() => hexToBytes(signature.sig, 'sig')),
   }))
   const link = envelope.content.link
   return { path, mode: 'rebuilderd', ...attestedOf(link.name, link.products), signatures, signedBytes: canonicalBytes(asSigned, 'signed') }
+}
+
+/** securesystemslib's GPG signature object (`keyid`, `other_headers`, `signature`), when that is what it is. */
+function gpgObject(json: JsonObject, encoding: 'hex' | 'base64'): GpgSignatureObject | undefined {
+  const keyid = json.get('keyid')
+  const otherHeaders = json.get('other_headers')
+  const signature = json.get('signature')
+  if (typeof keyid !== 'string' || typeof otherHeaders !== 'string' || typeof signature !== 'string') return undefined
+  return { keyid, otherHeaders, signature, encoding }
 }
 
 function attestedOf(name: JsonValue, products: ArtifactMap): Pick<Attestation, 'stepName' | 'attested' | 'namedButMissing'> {

@@ -25,7 +25,8 @@
 import { verifySignature } from '../keys/signature.ts'
 import type { HashAlgorithm } from '../hash.ts'
 import type { HashDict } from '../model/types.ts'
-import { REBUILDERD_MODE_NOTE, type Attestation, type AttestationMode } from './attestation.ts'
+import { verifyGpgSignature } from '../openpgp/verify-signature.ts'
+import { REBUILDERD_MODE_NOTE, type Attestation, type AttestationMode, type AttestationSignature } from './attestation.ts'
 import { keyIndex, type RebuilderPolicy } from './policy.ts'
 import type { PolicyKey } from './policy-key.ts'
 
@@ -44,7 +45,8 @@ export type HashPackage = (file: PackageFile) => Promise<PackageDigests>
 
 export const HASH_ALGORITHMS: readonly HashAlgorithm[] = ['sha256', 'sha512']
 
-export type SignatureStatus = 'valid' | 'invalid' | 'error' | 'untrusted'
+/** `ignored`: a second signature by a key that already signed; the reference checks only the first. */
+export type SignatureStatus = 'valid' | 'invalid' | 'error' | 'untrusted' | 'ignored'
 
 export interface SignatureCheck {
   readonly keyid: string
@@ -133,6 +135,8 @@ export interface CheckOptions {
   /** Overrides the policy's own quorum setting. */
   readonly quorum?: boolean
   readonly signal?: AbortSignal
+  /** The time OpenPGP key expiry is judged against (default: now). */
+  readonly now?: Date
   /** Told before each package is hashed (for progress). */
   readonly onPackage?: (file: PackageFile, index: number, total: number) => void
 }
@@ -145,7 +149,7 @@ export async function checkPackages(
   options: CheckOptions = {},
 ): Promise<PolicyCheck> {
   const quorum = options.quorum ?? policy.quorum
-  const signatures = new SignatureCache(policy)
+  const signatures = new SignatureCache(policy, options.now ?? new Date())
   const names = new Set(packages.map((file) => file.name))
   const results: PackageResult[] = []
   for (const [index, file] of packages.entries()) {
@@ -169,9 +173,11 @@ export async function checkPackages(
 class SignatureCache {
   private readonly index: ReturnType<typeof keyIndex>
   private readonly checked = new Map<Attestation, Promise<SignatureCheck[]>>()
+  private readonly now: Date
 
-  constructor(policy: RebuilderPolicy) {
+  constructor(policy: RebuilderPolicy, now: Date) {
     this.index = keyIndex(policy)
+    this.now = now
   }
 
   of(attestation: Attestation): Promise<SignatureCheck[]> {
@@ -191,30 +197,41 @@ class SignatureCache {
     for (const signature of attestation.signatures) {
       const role: SignatureCheck['role'] = pair ? (signature.index === 0 ? 'worker' : 'daemon') : undefined
       const owner = this.index.get(signature.keyid)
-      if (!owner || firstOfKey.has(owner.key)) {
+      if (!owner) {
         out.push({ keyid: signature.keyid, index: signature.index, role, status: 'untrusted' })
+        continue
+      }
+      if (firstOfKey.has(owner.key)) {
+        out.push({ keyid: signature.keyid, index: signature.index, role, status: 'ignored', message: 'a second signature by the same key: only the first is checked' })
         continue
       }
       firstOfKey.add(owner.key)
       const signer = { rebuilder: owner.rebuilder.name, keyid: owner.key.keyid, label: owner.key.label }
       const base = { keyid: signature.keyid, index: signature.index, role, signer }
-      if (signature.gpg) {
-        out.push({ ...base, status: 'error', message: 'an OpenPGP signature, but the trusted key is not an OpenPGP key' })
-        continue
-      }
-      if (!(signature.bytes instanceof Uint8Array)) {
-        out.push({ ...base, status: 'error', message: `the signature is malformed: ${signature.bytes.problem}` })
-        continue
-      }
       try {
-        const valid = await verifySignature(owner.key.publicKey, signature.bytes, attestation.signedBytes)
-        out.push({ ...base, status: valid ? 'valid' : 'invalid' })
+        out.push({ ...base, ...(await verifyWith(owner.key, signature, attestation.signedBytes, this.now)) })
       } catch (error) {
         out.push({ ...base, status: 'error', message: error instanceof Error ? error.message : String(error) })
       }
     }
     return out
   }
+}
+
+/**
+ * One signature checked with the trusted key its keyid names: securesystemslib keys as
+ * `keys.verify_signature` does, OpenPGP keys as `gpg/functions.py:verify_signature` does
+ * (expired or revoked keys do not verify).
+ */
+async function verifyWith(key: PolicyKey, signature: AttestationSignature, signedBytes: Uint8Array, now: Date): Promise<Pick<SignatureCheck, 'status' | 'message'>> {
+  if (key.kind === 'openpgp') {
+    if (!signature.gpg) return { status: 'error', message: 'the trusted key is an OpenPGP key, but this is not an OpenPGP signature' }
+    const verdict = await verifyGpgSignature(key.gpg, signature.gpg, signedBytes, { now, certificates: key.certificates })
+    return verdict.status === 'valid' ? { status: 'valid' } : { status: 'invalid', message: verdict.reason }
+  }
+  if (signature.gpg) return { status: 'error', message: 'an OpenPGP signature, but the trusted key is not an OpenPGP key' }
+  if (!(signature.bytes instanceof Uint8Array)) return { status: 'error', message: `the signature is malformed: ${signature.bytes.problem}` }
+  return { status: (await verifySignature(key.publicKey, signature.bytes, signedBytes)) ? 'valid' : 'invalid' }
 }
 
 async function checkOne(

@@ -9,9 +9,8 @@
  * threshold. Such a layout is still shown, with the problem named ({@link layoutCaveats}); the
  * package check itself counts operators.
  */
-import { addInspection, addKey, addStep, authorizeKey } from '../editor/commands.ts'
-import { emptyLayout, formatExpires } from '../model/layout.ts'
-import type { Layout } from '../model/types.ts'
+import { createInspection, createStep, formatExpires, layoutKeyFromJson } from '../model/layout.ts'
+import type { Layout, LayoutKey } from '../model/types.ts'
 import type { RebuilderPolicy } from './policy.ts'
 
 /** The step name of the 2018 design; rebuilderd names each link `rebuild <artifact file name>`. */
@@ -39,30 +38,33 @@ export function policyLayout(policy: RebuilderPolicy, options: PolicyLayoutOptio
   const readme =
     options.readme ??
     `Rebuilder policy: at least ${policy.threshold} of ${names.length} trusted rebuilders (${names.join(', ') || 'none yet'}) must report exactly the package's bytes. Made by Layout Studio from a rebuilder policy.`
-  let layout = emptyLayout(options.expires ?? formatExpires(new Date(Math.floor(now.getTime() / 1000) * 1000 + YEAR_MS)), readme)
-  layout = addStep(layout, REBUILD_STEP, {
+  const keys = new Map<string, LayoutKey>()
+  const keyNames = new Map<string, string>()
+  const operators = new Map<string, string>()
+  for (const rebuilder of policy.rebuilders) {
+    for (const key of rebuilder.keys) {
+      keys.set(key.keyid, layoutKeyFromJson(key.layoutKey, `keys[${JSON.stringify(key.keyid)}]`))
+      keyNames.set(key.keyid, key.label ? `${rebuilder.name} (${key.label})` : rebuilder.name)
+      operators.set(key.keyid, rebuilder.name)
+    }
+  }
+  const rebuild = createStep(REBUILD_STEP, {
     threshold: BigInt(policy.threshold),
+    pubkeys: [...keys.keys()],
     expectedProducts: [
       ['CREATE', pattern],
       ['DISALLOW', pattern],
     ],
   })
-  const keyNames = new Map<string, string>()
-  const operators = new Map<string, string>()
-  for (const rebuilder of policy.rebuilders) {
-    for (const key of rebuilder.keys) {
-      layout = authorizeKey(addKey(layout, key.keyid, key.layoutKey), 0, key.keyid)
-      keyNames.set(key.keyid, key.label ? `${rebuilder.name} (${key.label})` : rebuilder.name)
-      operators.set(key.keyid, rebuilder.name)
-    }
-  }
-  layout = addInspection(layout, REPRODUCIBLE_INSPECTION, {
+  const inspection = createInspection(REPRODUCIBLE_INSPECTION, {
     run: [...(options.run ?? ['true'])],
     expectedMaterials: [
       ['MATCH', pattern, 'WITH', 'PRODUCTS', 'FROM', REBUILD_STEP],
       ['DISALLOW', pattern],
     ],
   })
+  const expires = options.expires ?? formatExpires(new Date(Math.floor(now.getTime() / 1000) * 1000 + YEAR_MS))
+  const layout: Layout = { type: 'layout', expires, readme, keys, steps: [rebuild], inspect: [inspection] }
   return { layout, keyNames, operators }
 }
 

@@ -169,7 +169,7 @@ const KEY_MEMBERS = ['label', 'format', 'keyid', 'text']
  * Reads a policy file. Throws {@link ValidationError} listing every problem with its JSON
  * path (`rebuilders[1].keys[0].text: …`), or `CoreError` `json` when the text is not JSON.
  */
-export function parsePolicy(text: string, file?: string): RebuilderPolicy {
+export async function parsePolicy(text: string, file?: string): Promise<RebuilderPolicy> {
   if (text.length > POLICY_LIMITS.maxBytes) {
     throw new CoreError('format', `a rebuilder policy file is at most ${POLICY_LIMITS.maxBytes / 1024} KiB; this one has ${Math.ceil(text.length / 1024)} KiB`, { file })
   }
@@ -205,10 +205,10 @@ export function parsePolicy(text: string, file?: string): RebuilderPolicy {
   else {
     const names = new Map<string, string>()
     const keyids = new Map<string, string>()
-    list.forEach((entry, index) => {
+    for (const [index, entry] of list.entries()) {
       const path = joinPath('rebuilders', index)
-      const rebuilder = readRebuilder(entry, path, add, file)
-      if (!rebuilder) return
+      const rebuilder = await readRebuilder(entry, path, add, file)
+      if (!rebuilder) continue
       const previous = names.get(rebuilder.name)
       if (previous !== undefined) add(joinPath(path, 'name'), `the name '${rebuilder.name}' is also used by ${previous}: give one operator's keys under one name`)
       names.set(rebuilder.name, path)
@@ -219,13 +219,13 @@ export function parsePolicy(text: string, file?: string): RebuilderPolicy {
         keyids.set(key.keyid, keyPath)
       })
       rebuilders.push(rebuilder)
-    })
+    }
   }
   if (issues.length > 0) throw new ValidationError('rebuilder policy', issues, file)
   return { threshold: k, quorum: quorumValue === true, rebuilders }
 }
 
-function readRebuilder(entry: JsonValue, path: string, add: (path: string, message: string) => void, file: string | undefined): Rebuilder | undefined {
+async function readRebuilder(entry: JsonValue, path: string, add: (path: string, message: string) => void, file: string | undefined): Promise<Rebuilder | undefined> {
   if (!(entry instanceof Map)) {
     add(path, `a rebuilder must be an object with "name" and "keys", found ${describeValue(entry)}`)
     return undefined
@@ -249,16 +249,16 @@ function readRebuilder(entry: JsonValue, path: string, add: (path: string, messa
     add(joinPath(path, 'keys'), `at most ${POLICY_LIMITS.maxKeysPerRebuilder} keys per rebuilder, found ${keysValue.length}`)
     ok = false
   } else {
-    keysValue.forEach((value, index) => {
-      const key = readKey(value, joinPath(joinPath(path, 'keys'), index), add, file)
+    for (const [index, value] of keysValue.entries()) {
+      const key = await readKey(value, joinPath(joinPath(path, 'keys'), index), add, file)
       if (key) keys.push(key)
       else ok = false
-    })
+    }
   }
   return ok ? { name: name as string, keys } : undefined
 }
 
-function readKey(value: JsonValue, path: string, add: (path: string, message: string) => void, file: string | undefined): PolicyKey | undefined {
+async function readKey(value: JsonValue, path: string, add: (path: string, message: string) => void, file: string | undefined): Promise<PolicyKey | undefined> {
   if (!(value instanceof Map)) {
     add(path, `a key must be an object with "format" and "text", found ${describeValue(value)}`)
     return undefined
@@ -288,7 +288,7 @@ function readKey(value: JsonValue, path: string, add: (path: string, message: st
   if (!ok) return undefined
   let key: PolicyKey
   try {
-    key = readPolicyKey(format as PolicyKeyFormat, text as string, (label as string).trim(), file)
+    key = await readPolicyKey(format as PolicyKeyFormat, text as string, (label as string).trim(), file)
   } catch (error) {
     add(joinPath(path, 'text'), error instanceof CoreError ? error.detail : String(error))
     return undefined
