@@ -65,7 +65,7 @@ export class DecodePool implements LinkDecoder {
         if (id === undefined) return
         inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1)
         const request = requests[id] as DecodeRequest
-        worker.postMessage({ session, id, directory: source.directory, maxBytes: source.maxBytes, path: request.path, key: request.key } satisfies WorkerRequest)
+        worker.postMessage({ session, id, directory: source.directory, maxBytes: source.maxBytes, path: request.path, key: request.key, now: request.now } satisfies WorkerRequest)
       }
       for (const worker of workers) {
         // One receiver per worker: it unpacks what that worker's sender packed, in order.

@@ -4,7 +4,7 @@
  * packed for a cheap transfer.
  */
 import { parentPort } from 'node:worker_threads'
-import type { PublicKey } from '../core/keys/types.ts'
+import type { VerificationKey } from '../core/keys/types.ts'
 import { decodeOne } from '../core/verify/decode.ts'
 import { TransferSender, transferablesOf, type TransferredResult } from '../core/verify/decode-transfer.ts'
 import { ArtifactRegionMemo } from '../core/verify/region-memo.ts'
@@ -19,7 +19,8 @@ export interface WorkerRequest {
   readonly directory: string
   readonly maxBytes: number
   readonly path: string
-  readonly key?: PublicKey
+  readonly key?: VerificationKey
+  readonly now?: number
 }
 
 export interface WorkerResponse {
@@ -87,7 +88,7 @@ async function decodeAndPost(request: WorkerRequest): Promise<void> {
   }
   // Files readNow cannot read go the ordinary way, which reports why (missing, too large, …).
   const bytes = source.readNow(request.path)
-  const result = await decodeOne({ path: request.path, key: request.key }, source, { bytes, memo })
+  const result = await decodeOne({ path: request.path, key: request.key, now: request.now }, source, { bytes, memo })
   const packed = sender.pack(result)
   port.postMessage({ id: request.id, result: packed } satisfies WorkerResponse, transferablesOf(packed))
 }

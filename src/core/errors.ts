@@ -41,6 +41,10 @@ export type ReferenceException =
   | 'CryptoError'
   /** securesystemslib's storage backend: a file to hash that cannot be opened (`Can't open …`). */
   | 'StorageError'
+  // securesystemslib `gpg.exceptions`
+  | 'KeyExpirationError'
+  | 'KeyNotFoundError'
+  | 'PacketParsingError'
   // Python's, raised through the reference
   | 'JSONDecodeError'
   | 'UnicodeDecodeError'
@@ -55,6 +59,8 @@ export type ReferenceException =
   | 'PermissionError'
   | 'OSError'
   | 'TimeoutExpired'
+  /** Not the reference's: an OpenPGP key its certificate revokes (the reference ignores revocations). */
+  | 'KeyRevokedError'
   /** Not the reference's: a command called wrongly (where the reference's argparse exits with status 2). */
   | 'UsageError'
   /** Not the reference's: an error this verifier did not expect. */

@@ -11,7 +11,14 @@ import { shortKeyid } from '../../core/editor/graph.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { errorMessage } from '../shared/error-message.ts'
 
-const STATUS_TEXT: Record<SignatureReport['status'], string> = { valid: 'valid', invalid: 'invalid', 'unknown-key': 'unknown (key not loaded)', error: 'cannot be checked' }
+const STATUS_TEXT: Record<SignatureReport['status'], string> = {
+  valid: 'valid',
+  invalid: 'invalid',
+  expired: 'expired (the OpenPGP key is no longer valid)',
+  revoked: 'revoked (the OpenPGP key was revoked)',
+  'unknown-key': 'unknown (key not loaded)',
+  error: 'cannot be checked',
+}
 
 export function SignatureStatus() {
   const envelope = useDocumentStore((s) => s.envelope)

@@ -165,6 +165,10 @@ function describeReport(report: SignatureReport): string {
       return 'valid'
     case 'invalid':
       return 'INVALID: does not verify with this key'
+    case 'expired':
+      return `EXPIRED: ${report.message ?? 'the OpenPGP key has expired'}`
+    case 'revoked':
+      return `REVOKED: ${report.message ?? 'the OpenPGP key was revoked'}`
     case 'unknown-key':
       return 'not checked: key not in the keyring'
     case 'error':

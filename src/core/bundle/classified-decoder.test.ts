@@ -8,7 +8,7 @@ import { loadVectors } from '../../../test/support/vectors.ts'
 import { readEnvelope } from '../envelope/read.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { importPublicKey } from '../keys/import.ts'
-import type { PublicKey } from '../keys/types.ts'
+import type { VerificationKey } from '../keys/types.ts'
 import { sequentialDecoder, type DecodeRequest, type DecodeResult } from '../verify/decode.ts'
 import { MemoryLinkSource } from '../verify/sources.ts'
 import { verifyLayoutFile } from '../verify/verify.ts'
@@ -29,8 +29,8 @@ async function classifiedBundle(name: string) {
 }
 
 /** Keys to check signatures with: the owner keys, and every usable key of the root layout and of sublayouts. */
-function keysOf(request: ReturnType<typeof vectorRequest>, layouts: readonly (Envelope | undefined)[]): PublicKey[] {
-  const keys: PublicKey[] = []
+function keysOf(request: ReturnType<typeof vectorRequest>, layouts: readonly (Envelope | undefined)[]): VerificationKey[] {
+  const keys: VerificationKey[] = []
   for (const file of request.ownerKeys) {
     try {
       keys.push(importPublicKey(new TextDecoder().decode(file.bytes), { file: file.path }))

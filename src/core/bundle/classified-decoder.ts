@@ -8,8 +8,7 @@
  * the error the verifier reports.
  */
 import type { Envelope } from '../envelope/types.ts'
-import { verifyEnvelopeSignature } from '../envelope/verify.ts'
-import { decodeOne, toErrorInfo, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../verify/decode.ts'
+import { checkRequestSignature, decodeOne, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../verify/decode.ts'
 import type { LinkSource } from '../verify/sources.ts'
 
 /** Files decoded at once: signature checks are asynchronous (WebCrypto), so a few overlap. */
@@ -54,11 +53,7 @@ export class ClassifiedLinkDecoder implements LinkDecoder {
     }
     const envelope = bytes === undefined ? undefined : this.envelopes.get(bytes)
     if (envelope === undefined) return decodeOne(request, source, { bytes })
-    if (request.key === undefined) return { status: 'loaded', envelope }
-    try {
-      return { status: 'loaded', envelope, signature: { status: await verifyEnvelopeSignature(envelope, request.key) } }
-    } catch (error) {
-      return { status: 'loaded', envelope, signature: { status: 'error', error: toErrorInfo(error, request.path) } }
-    }
+    const signature = await checkRequestSignature(envelope, request)
+    return signature === undefined ? { status: 'loaded', envelope } : { status: 'loaded', envelope, signature }
   }
 }

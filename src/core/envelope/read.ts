@@ -122,7 +122,16 @@ function parseDsse(json: JsonObject, file: string | undefined): DsseEnvelope {
       // securesystemslib refuses envelopes with two signatures by the same key.
       if (seen.has(keyid)) issues.push({ path: joinPath(path, 'keyid'), message: `a second signature by keyid ${JSON.stringify(keyid)}` })
       seen.add(keyid)
-      signatures.push({ keyid, sig, json: item })
+      const otherHeaders = item.get('other_headers')
+      if (otherHeaders === undefined) {
+        signatures.push({ keyid, sig, gpg: false, json: item })
+        return
+      }
+      if (typeof otherHeaders !== 'string' || !isSchemaHex(otherHeaders)) {
+        issues.push({ path: joinPath(path, 'other_headers'), message: 'the other_headers of an OpenPGP signature must be a hex string' })
+        return
+      }
+      signatures.push({ keyid, sig, gpg: true, json: item })
     })
   }
   if (issues.length > 0 || typeof payloadType !== 'string' || typeof payloadText !== 'string') {

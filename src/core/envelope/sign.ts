@@ -72,6 +72,7 @@ export async function addSignatures(envelope: Envelope, signers: readonly Privat
     return {
       keyid,
       sig,
+      gpg: false,
       json: new Map([
         ['keyid', keyid],
         ['sig', sig],

@@ -20,7 +20,10 @@ export interface MetablockSignature {
   readonly keyid: string
   /** Hex, decoded only when verified: the reference fails on a malformed `sig` only then. */
   readonly sig: string
-  /** A GPG signature (`other_headers` + `signature`); the core cannot verify those. */
+  /**
+   * An OpenPGP (GPG) signature (securesystemslib's `{keyid, other_headers, signature}`); `sig`
+   * then holds its `signature` hex, and `json` its `other_headers`.
+   */
   readonly gpg: boolean
   /** The signature object as written (members such as Go's `cert` are kept). */
   readonly json: JsonObject
@@ -30,6 +33,11 @@ export interface DsseSignature {
   readonly keyid: string
   /** Base64 as written; decoded when verified. */
   readonly sig: string
+  /**
+   * An OpenPGP signature as securesystemslib's `GPGSigner` puts it in an envelope: `sig` the
+   * base64 of its values, `other_headers` (in `json`) the hex of its hashed header.
+   */
+  readonly gpg: boolean
   readonly json: JsonObject
 }
 

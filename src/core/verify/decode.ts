@@ -8,10 +8,10 @@ import { CoreError, type ReferenceException } from '../errors.ts'
 import { parseEnvelope } from '../envelope/read.ts'
 import { rememberSignedBytes } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
-import { verifyEnvelopeSignature, type SignatureStatus } from '../envelope/verify.ts'
+import { checkEnvelopeSignature, type SignatureStatus } from '../envelope/verify.ts'
 import { compactJsonBytes } from '../json/canonical.ts'
 import { parseJsonBytesWithSpans } from '../json/parse.ts'
-import type { PublicKey } from '../keys/types.ts'
+import type { VerificationKey } from '../keys/types.ts'
 import { readLinkFast, returnLentSignedBytes, type FastLinkOptions } from './fast-link.ts'
 import type { ArtifactRegionMemo } from './region-memo.ts'
 import type { LinkSource } from './sources.ts'
@@ -31,7 +31,9 @@ export interface DecodeRequest {
   /** Path relative to the link source. */
   readonly path: string
   /** The key that must have signed it; absent for files the layout does not authorize. */
-  readonly key?: PublicKey
+  readonly key?: VerificationKey
+  /** Epoch milliseconds at which an OpenPGP key's expiry and revocation are judged (default: now). */
+  readonly now?: number
   /**
    * Files of one group (the links of one step) likely hold the same artifact maps; a parallel
    * decoder gives them to one thread in a row, whose region memo then reads each map once.
@@ -46,8 +48,25 @@ export type DecodeResult =
       readonly status: 'loaded'
       readonly envelope: Envelope
       /** Absent when no key was given. */
-      readonly signature?: { readonly status: SignatureStatus } | { readonly status: 'error'; readonly error: ErrorInfo }
+      readonly signature?: LinkSignatureResult
     }
+
+/** A link's signature check: its status (with why, for OpenPGP keys), or the error that ended it. */
+export type LinkSignatureResult = { readonly status: SignatureStatus; readonly reason?: string } | { readonly status: 'error'; readonly error: ErrorInfo }
+
+/**
+ * Checks the signature `request` asks for on `envelope` (its key answers to its embedded keyid,
+ * as in the reference). Never throws.
+ */
+export async function checkRequestSignature(envelope: Envelope, request: DecodeRequest): Promise<LinkSignatureResult | undefined> {
+  if (request.key === undefined) return undefined
+  try {
+    const check = await checkEnvelopeSignature(envelope, request.key, request.now !== undefined ? { now: new Date(request.now) } : {})
+    return check.reason === undefined ? { status: check.status } : { status: check.status, reason: check.reason }
+  } catch (error) {
+    return { status: 'error', error: toErrorInfo(error, request.path) }
+  }
+}
 
 /** Told each result as soon as it is known (in any order), before `decode` resolves. */
 export type DecodeListener = (index: number, result: DecodeResult) => void
@@ -89,10 +108,8 @@ export async function decodeOne(request: DecodeRequest, source: LinkSource, opti
     return { status: 'error', error: toErrorInfo(error, request.path) }
   }
   try {
-    if (request.key === undefined) return { status: 'loaded', envelope }
-    return { status: 'loaded', envelope, signature: { status: await verifyEnvelopeSignature(envelope, request.key) } }
-  } catch (error) {
-    return { status: 'loaded', envelope, signature: { status: 'error', error: toErrorInfo(error, request.path) } }
+    const signature = await checkRequestSignature(envelope, request)
+    return signature === undefined ? { status: 'loaded', envelope } : { status: 'loaded', envelope, signature }
   } finally {
     returnLentSignedBytes(envelope)
   }

@@ -4,16 +4,17 @@
  * step authorizes, subkeys included, in `pubkeys` order) and the authorization walk of
  * `verifylib.verify_link_signature_thresholds`.
  */
-import type { PublicKey } from '../keys/types.ts'
+import type { VerificationKey } from '../keys/types.ts'
 import { linkFileName, sublayoutLinkDirName } from '../model/names.ts'
 import type { Layout, LayoutKey, Step } from '../model/types.ts'
+import type { KnownCertificates } from '../openpgp/verify-signature.ts'
 import { joinPosix } from '../record/posix-path.ts'
 import type { DecodeRequest, ErrorInfo } from './decode.ts'
 import { toErrorInfo } from './decode.ts'
 import { toVerificationKey } from './verification-key.ts'
 
 /** What may sign a candidate: the key, or why the layout's key for it cannot verify anything. */
-export type Authorization = { readonly key: PublicKey } | { readonly error: ErrorInfo }
+export type Authorization = { readonly key: VerificationKey } | { readonly error: ErrorInfo }
 
 /** One link file the verifier looks for on behalf of a step. */
 export interface Candidate {
@@ -32,6 +33,12 @@ export interface Candidate {
 export class LinkRequests {
   readonly list: DecodeRequest[] = []
   private readonly indexOf = new Map<string, number>()
+  private readonly context: RequestContext
+
+  /** `context`: when signatures are checked, and the OpenPGP certificates known to the verifier. */
+  constructor(context: RequestContext = {}) {
+    this.context = context
+  }
 
   /**
    * The files step `step` of `layout` reads from directory `dir`, each given a request (one per
@@ -40,16 +47,23 @@ export class LinkRequests {
   candidates(layout: Layout, step: Step, dir: string, group: number): Candidate[] {
     return authorizedIds(layout, step).map((id): Candidate => {
       const path = linkPath(dir, step.name, id)
-      const authorization = authorize(layout, step, id)
+      const authorization = authorize(layout, step, id, this.context.certificates)
       let request = this.indexOf.get(path)
       if (request === undefined) {
         request = this.list.length
         this.indexOf.set(path, request)
-        this.list.push({ path, key: authorization && 'key' in authorization ? authorization.key : undefined, group })
+        const key = authorization && 'key' in authorization ? authorization.key : undefined
+        this.list.push({ path, key, group, ...(this.context.now !== undefined ? { now: this.context.now } : {}) })
       }
       return { id, path, request, authorization, authorized: authorization !== undefined && 'key' in authorization }
     })
   }
+}
+
+export interface RequestContext {
+  /** Epoch milliseconds OpenPGP key expiry is judged at. */
+  readonly now?: number
+  readonly certificates?: KnownCertificates
 }
 
 /** Keyids a step's links may be filed under: its pubkeys and their subkeys, in order, each once. */
@@ -81,7 +95,7 @@ export function subkeyIds(key: LayoutKey | undefined): string[] {
  * The key that verifies a link filed under `linkKeyid` for `step`: the first `pubkeys` entry
  * that is that key, the main key of that subkey, or a main key having it as a subkey.
  */
-function authorize(layout: Layout, step: Step, linkKeyid: string): Authorization | undefined {
+function authorize(layout: Layout, step: Step, linkKeyid: string, certificates: KnownCertificates | undefined): Authorization | undefined {
   const mainKeyForSubkey = new Map<string, LayoutKey>()
   for (const key of layout.keys.values()) for (const sub of subkeyIds(key)) mainKeyForSubkey.set(sub, key)
   for (const authorizedId of step.pubkeys) {
@@ -93,7 +107,7 @@ function authorize(layout: Layout, step: Step, linkKeyid: string): Authorization
     else if (authorized && subkeyIds(authorized).includes(linkKeyid)) chosen = authorized
     if (chosen === undefined) continue
     try {
-      return { key: toVerificationKey(chosen, authorizedId) }
+      return { key: toVerificationKey(chosen, authorizedId, certificates) }
     } catch (error) {
       return { error: toErrorInfo(error) }
     }

@@ -62,7 +62,8 @@ export interface Warning {
   readonly file?: string
 }
 
-export type SignatureCheckStatus = 'valid' | 'invalid' | 'missing' | 'error'
+/** `expired` / `revoked`: an OpenPGP key past its validity, or revoked by its certificate. */
+export type SignatureCheckStatus = 'valid' | 'invalid' | 'missing' | 'expired' | 'revoked' | 'error'
 
 export interface LayoutSignatureTrace {
   readonly keyid: string
@@ -74,10 +75,12 @@ export interface LayoutSignatureTrace {
  * One candidate link file of a step (one per authorized keyid, in `pubkeys` order).
  * - `missing`: no such file; `unauthorized`: the key is not in the layout's keys;
  * - `invalid-signature`: skipped because its signature did not verify;
+ * - `expired` / `revoked`: skipped because the OpenPGP key that signed it has expired (the
+ *   reference's `KeyExpirationError`) or is revoked;
  * - `valid`: counted towards the threshold; `error`: reading or checking it failed (fatal);
  * - `not-checked`: verification stopped before this file was checked.
  */
-export type LinkStatus = 'missing' | 'unauthorized' | 'invalid-signature' | 'valid' | 'error' | 'not-checked'
+export type LinkStatus = 'missing' | 'unauthorized' | 'invalid-signature' | 'expired' | 'revoked' | 'valid' | 'error' | 'not-checked'
 
 export interface LinkTrace {
   readonly file: string

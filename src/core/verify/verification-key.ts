@@ -6,22 +6,31 @@
  */
 import { CoreError } from '../errors.ts'
 import { isSchemaHex } from '../encoding/hex.ts'
-import type { PublicKey } from '../keys/types.ts'
+import type { VerificationKey } from '../keys/types.ts'
 import type { LayoutKey } from '../model/types.ts'
+import type { KnownCertificates } from '../openpgp/verify-signature.ts'
 
 const KEYTYPES = /^(?:rsa|ed25519|ecdsa|ecdsa-sha2-nistp(?:256|384)|sphincs)\n?$/
 const HASH_ALGORITHMS = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'blake2s', 'blake2b', 'blake2b-256'])
 const ISO8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\n?$/u
 
-/** Throws `CoreError('format')`, naming `where`, when the key does not fit ANYKEY_SCHEMA. */
-export function toVerificationKey(key: LayoutKey, where: string): PublicKey {
+/**
+ * Throws `CoreError('format')`, naming `where`, when the key does not fit ANYKEY_SCHEMA. An
+ * OpenPGP key (it passed GPG_PUBKEY_SCHEMA when the layout was read) comes with its certificate
+ * when `certificates` knows its fingerprint.
+ */
+export function toVerificationKey(key: LayoutKey, where: string, certificates?: KnownCertificates): VerificationKey {
+  if (key.gpg) {
+    const keyid = key.keyid as string
+    const certificate = certificates?.get(keyid)
+    return { kind: 'openpgp', keyid, keyObject: key.json, ...(certificate && certificate.primary.fingerprint === keyid ? { certificate } : {}) }
+  }
   const problem = anyKeySchemaProblem(key)
   if (problem !== undefined) throw new CoreError('format', `key ${where} cannot verify signatures: ${problem}`)
   return { keyid: key.keyid as string, keytype: key.keytype, scheme: key.scheme as string, public: key.public }
 }
 
 function anyKeySchemaProblem(key: LayoutKey): string | undefined {
-  if (key.json.has('method') || key.json.has('hashes')) return 'GPG keys are not supported by Layout Studio'
   if (!KEYTYPES.test(key.keytype)) return `unsupported keytype ${JSON.stringify(key.keytype)}`
   if (typeof key.json.get('scheme') !== 'string') return 'it has no "scheme"'
   const keyid = key.json.get('keyid')

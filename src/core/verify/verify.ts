@@ -6,26 +6,27 @@
  * The same code runs in the page, in a Web Worker and in Node; what differs (reading files,
  * running inspection commands, parallel decoding) comes in through interfaces.
  */
-import { CoreError } from '../errors.ts'
 import { readEnvelope } from '../envelope/read.ts'
 import type { Envelope } from '../envelope/types.ts'
-import { verifyEnvelopeSignature } from '../envelope/verify.ts'
+import { checkEnvelopeSignature } from '../envelope/verify.ts'
 import { pythonEquals, type JsonValue } from '../json/value.ts'
-import type { PublicKey } from '../keys/types.ts'
+import { generationOfKeyid, keyidsOf } from '../keys/keyid-generations.ts'
+import { isOpenPgpKey, type VerificationKey } from '../keys/types.ts'
 import type { ArtifactMap, Inspection, Layout, Link, Step } from '../model/types.ts'
+import type { OpenPgpCertificate } from '../openpgp/certificate.ts'
+import { indexCertificates, type KnownCertificates } from '../openpgp/verify-signature.ts'
 import { EarlyStepRules, type EarlyTraces } from './early-rules.ts'
 import { Stop, stageOfError } from './failure.ts'
 import { nameKey } from './item-keys.ts'
 import { checkItemRules, type ItemRef } from './item-rules.ts'
 import { sequentialDecoder, toErrorInfo, type DecodeResult, type LinkDecoder } from './decode.ts'
-import { type Candidate, LinkRequests, sublayoutLinkDir } from './link-plan.ts'
+import { type Candidate, LinkRequests, linkPath, sublayoutLinkDir } from './link-plan.ts'
 import { packedIdentical } from './packed-artifacts.ts'
 import { abbreviated, pythonRepr } from './python-repr.ts'
 import { REPORT_VERSION, type Failure, type InspectionTrace, type LayoutSignatureTrace, type LinkTrace, type StepTrace, type VerificationReport, type Warning } from './report.ts'
 import { hashDictsEqual } from './rules.ts'
 import { noInspections, type InspectionResult, type InspectionRunner, type LinkSource } from './sources.ts'
 import { substituteParameters } from './substitute.ts'
-import { toVerificationKey } from './verification-key.ts'
 
 export type Phase = 'layout' | 'links' | 'signatures' | 'sublayouts' | 'rules' | 'inspections' | 'done'
 
@@ -41,8 +42,17 @@ export interface VerifyOptions {
   /** The signed root layout. */
   readonly layout: Envelope
   readonly layoutFile?: string
-  /** The project owner's keys: each must have signed the layout. */
-  readonly layoutKeys: readonly PublicKey[]
+  /**
+   * The project owner's keys: each must have signed the layout, under any of its keyids (both
+   * keyid generations: keyid-generations.ts; an OpenPGP key also through its subkeys).
+   */
+  readonly layoutKeys: readonly VerificationKey[]
+  /**
+   * OpenPGP certificates known besides the owner keys' own (exports of functionary keys, the
+   * GnuPG home): a signature by a key one of them revokes, or by a subkey it does not let sign,
+   * is refused (openpgp/verify-signature.ts).
+   */
+  readonly openpgpCertificates?: readonly OpenPgpCertificate[]
   readonly links: LinkSource
   readonly inspections?: InspectionRunner
   /** The time to check expiry against (default: now). */
@@ -93,6 +103,8 @@ interface VerifiedLink {
   readonly envelope: Envelope
   /** The link; for a sublayout, once verified, its summary link. */
   readonly link: Link
+  /** The layout key that verified it (what a sublayout's own signature is checked with). */
+  readonly key: VerificationKey
 }
 
 /** One step of the level being verified, and what each phase found out about it. */
@@ -127,7 +139,9 @@ interface InspectionRecord {
 class Level {
   readonly envelope: Envelope
   /** The keys that must all have signed it. */
-  readonly keys: readonly PublicKey[]
+  readonly keys: readonly VerificationKey[]
+  /** Whether its keys are the owner's, which answer to every keyid generation (the root's), or a layout key (a sublayout's). */
+  readonly ownerKeys: boolean
   /** Where its links are, relative to the link source. */
   readonly dir: string
   readonly depth: number
@@ -147,9 +161,10 @@ class Level {
   /** The chosen link of each step by name key: what MATCH rules look up. */
   readonly chosen = new Map<string, Link>()
 
-  constructor(envelope: Envelope, keys: readonly PublicKey[], where: { dir: string; depth: number; file?: string; shownAs?: string; summaryName?: JsonValue }) {
+  constructor(envelope: Envelope, keys: readonly VerificationKey[], where: { dir: string; depth: number; file?: string; shownAs?: string; summaryName?: JsonValue }) {
     this.envelope = envelope
     this.keys = keys
+    this.ownerKeys = where.depth === 0
     this.dir = where.dir
     this.depth = where.depth
     this.file = where.file
@@ -177,11 +192,16 @@ class Verification {
   private readonly warnings: Warning[] = []
   private readonly timings: Record<string, number> = {}
   private readonly usedPaths = new Set<string>()
+  /** `<inspection>.link` files the verifier's own inspections write (run-all-inspections). */
+  private readonly inspectionLinkNames = new Set<string>()
+  private readonly certificates: KnownCertificates
   private inspectionsNotRun = 0
 
   constructor(options: VerifyOptions) {
     this.options = options
     this.now = options.now ?? new Date()
+    const owners = options.layoutKeys.flatMap((key) => (isOpenPgpKey(key) && key.certificate ? [key.certificate] : []))
+    this.certificates = indexCertificates([...(options.openpgpCertificates ?? []), ...owners])
     this.decoder = options.decoder ?? sequentialDecoder
     this.runner = options.inspections ?? noInspections
   }
@@ -208,7 +228,7 @@ class Verification {
     this.expiry(level)
     this.parameterSubstitution(level)
     await this.loadingLinks(level)
-    this.linkSignatures(level)
+    await this.linkSignatures(level)
     await this.sublayouts(level)
     this.commandAlignment(level)
     this.thresholdAgreement(level)
@@ -240,13 +260,14 @@ class Verification {
       verified: new Map(),
       chosen: undefined,
     }))
+    for (const inspection of layout.inspect) this.inspectionLinkNames.add(`${inspection.name}.link`)
     level.inspections = layout.inspect.map((inspection, index) => ({
       index,
       inspection,
       trace: { name: inspection.name, run: inspection.run.map(String), how: 'not-run', status: 'not-reached' },
       link: undefined,
     }))
-    const signatures = await this.timed(level, 'layout-signatures', () => this.checkLayoutSignatures(envelope, level.keys, file))
+    const signatures = await this.timed(level, 'layout-signatures', () => this.checkLayoutSignatures(envelope, level.keys, level.ownerKeys, file))
     level.layoutTrace = { ...level.layoutTrace, signatures: signatures.traces }
     if (signatures.failure) throw new Stop(signatures.failure)
   }
@@ -286,7 +307,7 @@ class Verification {
    * (replayed in the next phase) and evaluates step rules early (early-rules.ts).
    */
   private async loadingLinks(level: Level): Promise<void> {
-    const requests = new LinkRequests()
+    const requests = new LinkRequests({ now: this.now.getTime(), certificates: this.certificates })
     for (const record of level.steps) record.candidates = requests.candidates(level.checked, record.step, level.dir, record.index)
     this.progress('links', level.depth, 0, requests.list.length)
     const early = new EarlyStepRules(level.steps)
@@ -327,7 +348,7 @@ class Verification {
         throw new Stop({
           stage: 'link-threshold',
           errorType: 'LinkNotFoundError',
-          message: `Step '${step.name}' requires ${step.threshold} link file(s) but ${found} ${found === 1 ? 'was' : 'were'} found (looked for ${describeCandidates(record.candidates)}).`,
+          message: `Step '${step.name}' requires ${step.threshold} link file(s) but ${found} ${found === 1 ? 'was' : 'were'} found (looked for ${describeCandidates(record.candidates)}).${await this.otherGenerationHint(level, record)}`,
           step: step.name,
         })
       }
@@ -339,7 +360,7 @@ class Verification {
    * only clean signature failures are skipped, anything else ends verification. Enough distinct
    * functionaries must remain.
    */
-  private linkSignatures(level: Level): void {
+  private async linkSignatures(level: Level): Promise<void> {
     this.progress('signatures', level.depth)
     for (const record of level.steps) {
       const { step } = record
@@ -385,10 +406,18 @@ class Verification {
           })
         }
         const signer = authorization.key.keyid
+        if (signature.status === 'expired' || signature.status === 'revoked') {
+          // The reference skips a link whose OpenPGP key has expired (KeyExpirationError); a revoked one likewise here.
+          update({ status: signature.status, message: `the OpenPGP key ${signer} ${signature.status === 'expired' ? 'has expired' : 'is revoked'}: ${signature.reason}` })
+          continue
+        }
         if (signature.status !== 'valid') {
           update({
             status: 'invalid-signature',
-            message: signature.status === 'missing' ? `not signed by the authorized key ${signer}` : `the signature by ${signer} does not match the content`,
+            message:
+              signature.status === 'missing'
+                ? `not signed by the authorized key ${signer}`
+                : `the signature by ${signer} does not match the content${signature.reason ? ` (${signature.reason})` : ''}`,
           })
           continue
         }
@@ -403,7 +432,7 @@ class Verification {
         signers.push(signer)
         update({ status: 'valid', signer })
         const link = result.envelope.content.type === 'link' ? result.envelope.content.link : emptyLink()
-        record.verified.set(candidate.id, { path: candidate.path, envelope: result.envelope, link, keyid: candidate.id })
+        record.verified.set(candidate.id, { path: candidate.path, envelope: result.envelope, link, keyid: candidate.id, key: authorization.key })
       }
       const distinct = new Set(signers).size
       record.trace.validSigners = distinct
@@ -413,7 +442,7 @@ class Verification {
         throw new Stop({
           stage: 'link-threshold',
           errorType: 'ThresholdVerificationError',
-          message: `Step '${step.name}' requires ${step.threshold} link(s) validly signed by different authorized functionaries, but only ${distinct} ${distinct === 1 ? 'is' : 'are'} valid${describeInvalid(traces)}.`,
+          message: `Step '${step.name}' requires ${step.threshold} link(s) validly signed by different authorized functionaries, but only ${distinct} ${distinct === 1 ? 'is' : 'are'} valid${describeInvalid(traces)}.${await this.otherGenerationHint(level, record)}`,
           step: step.name,
         })
       }
@@ -529,7 +558,12 @@ class Verification {
     }
   }
 
-  private async checkLayoutSignatures(envelope: Envelope, keys: readonly PublicKey[], file: string | undefined): Promise<{ traces: LayoutSignatureTrace[]; failure?: Failure }> {
+  private async checkLayoutSignatures(
+    envelope: Envelope,
+    keys: readonly VerificationKey[],
+    ownerKeys: boolean,
+    file: string | undefined,
+  ): Promise<{ traces: LayoutSignatureTrace[]; failure?: Failure }> {
     if (keys.length === 0) {
       return {
         traces: [],
@@ -540,19 +574,12 @@ class Verification {
     let failure: Failure | undefined
     for (const key of keys) {
       try {
-        const status = await verifyEnvelopeSignature(envelope, key)
-        traces.push({ keyid: key.keyid, status })
-        if (status !== 'valid' && failure === undefined) {
-          failure = {
-            stage: 'layout-signature',
-            errorType: 'SignatureVerificationError',
-            message:
-              status === 'missing'
-                ? `The layout is not signed by the owner key ${key.keyid} (no signature found for key '${key.keyid}').`
-                : `The layout's signature by ${key.keyid} is invalid: the layout was changed after signing, or signed by another key (invalid signature for keyid '${key.keyid}').`,
-            file,
-          }
-        }
+        // An owner key answers to either keyid generation (docs/compatibility.md); a sublayout's key to its embedded keyid, as in the reference.
+        const check = await checkEnvelopeSignature(envelope, key, { keyids: ownerKeys ? keyidsOf(key) : [key.keyid], now: this.now })
+        const { status } = check
+        traces.push({ keyid: key.keyid, status, ...(check.reason ? { message: check.reason } : {}) })
+        if (status === 'valid' || failure !== undefined) continue
+        failure = { stage: 'layout-signature', ...layoutSignatureFailure(key, check), file }
       } catch (error) {
         const info = toErrorInfo(error, file)
         traces.push({ keyid: key.keyid, status: 'error', message: info.message })
@@ -566,6 +593,39 @@ class Verification {
       }
     }
     return { traces, failure }
+  }
+
+  /**
+   * When a step's links are missing or unsigned, whether a functionary's link is there under the
+   * other keyid generation of its key (a functionary on in-toto 2.x+ names links after the 2.x
+   * keyid): an exact sentence saying so, or `''`.
+   */
+  private async otherGenerationHint(level: Level, record: StepRecord): Promise<string> {
+    const found: string[] = []
+    for (const id of record.step.pubkeys) {
+      const layoutKey = level.checked.keys.get(id)
+      if (layoutKey === undefined || layoutKey.gpg || layoutKey.scheme === undefined) continue
+      const key = { keyid: id, keytype: layoutKey.keytype, scheme: layoutKey.scheme, public: layoutKey.public }
+      for (const other of keyidsOf(key)) {
+        if (other === id || other.slice(0, 8) === id.slice(0, 8)) continue
+        const path = linkPath(level.dir, record.step.name, other)
+        let bytes: Uint8Array | undefined
+        try {
+          bytes = await this.options.links.read(path)
+        } catch {
+          bytes = undefined
+        }
+        if (bytes === undefined) continue
+        const generation = generationOfKeyid(key, other)
+        const listed = generationOfKeyid(key, id)
+        found.push(
+          `'${path}' is there, named after the in-toto ${generation} keyid of the key the layout lists as ${id.slice(0, 8)}… (${other.slice(0, 8)}…)` +
+            `${listed ? `, while the layout uses its in-toto ${listed} keyid` : ''}: functionaries running in-toto ${generation} write links under that keyid.` +
+            ` List the key under keyid ${other} in the layout (in Layout Studio: Keys, "Functionaries run in-toto ${generation}"), or record the step with ${generation === '2.x' ? 'in-toto 1.x or in-toto-golang' : 'Python in-toto 2.x or later'}.`,
+        )
+      }
+    }
+    return found.length === 0 ? '' : ` ${found.join(' ')}`
   }
 
   /** Verifies the sublayout `entry` of `record`'s step, signed by layout key `id`; returns its summary link. */
@@ -582,7 +642,10 @@ class Verification {
     const where = { dir: sublayoutLinkDir(parent.dir, step.name, id), depth: parent.depth + 1, shownAs: entry.path, summaryName: step.rawName ?? step.name }
     let level = new Level(entry.envelope, [], where)
     try {
-      level = new Level(entry.envelope, [sublayoutKey(parent.checked, id, entry.path)], where)
+      // The key that verified the link; for a sublayout signed by a subkey of an authorized key
+      // that is the main key (the reference looks up the subkey's id in `keys`, finds nothing and
+      // fails with a FormatError: docs/compatibility.md).
+      level = new Level(entry.envelope, [entry.key], where)
       const summary = await this.level(level)
       record.trace.sublayout = this.sublayoutReport(level)
       return summary
@@ -669,7 +732,8 @@ class Verification {
     const list = await this.options.links.list?.()
     if (!list) return
     for (const path of list) {
-      if (!path.endsWith('.link') || this.usedPaths.has(path)) continue
+      // The inspections' own links (`untar.link`), which running them wrote where the links are, are not foreign files.
+      if (!path.endsWith('.link') || this.usedPaths.has(path) || this.inspectionLinkNames.has(path)) continue
       this.warnings.push({ kind: 'unused-link', file: path, message: `'${path}' is not used: no step of the layout authorizes a key for that file name.` })
     }
   }
@@ -688,17 +752,6 @@ class Verification {
     } finally {
       this.timings[key] = (this.timings[key] ?? 0) + Math.round((performance.now() - started) * 10) / 10
     }
-  }
-}
-
-/** The key of `layout` that must have signed a sublayout filed under `id` (a `FormatError` stop when it cannot). */
-function sublayoutKey(layout: Layout, id: string, file: string): PublicKey {
-  try {
-    const layoutKey = layout.keys.get(id)
-    if (layoutKey === undefined) throw new CoreError('format', `there is no key ${id} in the layout`)
-    return toVerificationKey(layoutKey, id)
-  } catch (error) {
-    throw new Stop({ stage: 'format', errorType: 'FormatError', message: toErrorInfo(error).message, file })
   }
 }
 
@@ -797,8 +850,28 @@ function describeCandidates(candidates: readonly Candidate[]): string {
   return candidates.map((candidate) => `'${candidate.path}'`).join(', ')
 }
 
+/** The failure for an owner (or sublayout) key whose signature on the layout is not valid. */
+function layoutSignatureFailure(key: VerificationKey, check: { status: string; reason?: string }): Pick<Failure, 'errorType' | 'message'> {
+  switch (check.status) {
+    case 'missing':
+      return { errorType: 'SignatureVerificationError', message: `The layout is not signed by the owner key ${key.keyid} (no signature found for key '${key.keyid}').` }
+    case 'expired':
+      return { errorType: 'KeyExpirationError', message: `The owner key ${key.keyid} has expired: ${check.reason}.` }
+    case 'revoked':
+      return {
+        errorType: 'KeyRevokedError',
+        message: `The owner key ${key.keyid} is revoked: ${check.reason}. A revoked key's signature is not accepted (the reference does not check revocations).`,
+      }
+    default:
+      return {
+        errorType: 'SignatureVerificationError',
+        message: `The layout's signature by ${key.keyid} is invalid: ${check.reason ?? 'the layout was changed after signing, or signed by another key'} (invalid signature for keyid '${key.keyid}').`,
+      }
+  }
+}
+
 function describeInvalid(traces: readonly LinkTrace[]): string {
-  const skipped = traces.filter((trace) => trace.status === 'invalid-signature' || trace.status === 'unauthorized')
+  const skipped = traces.filter((trace) => trace.status === 'invalid-signature' || trace.status === 'unauthorized' || trace.status === 'expired' || trace.status === 'revoked')
   if (skipped.length === 0) return ''
   return `; skipped: ${skipped.map((trace) => `'${trace.file}' (${trace.message ?? trace.status})`).join(', ')}`
 }
