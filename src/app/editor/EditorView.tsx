@@ -12,6 +12,10 @@ import { LintPanel } from './LintPanel.tsx'
 import { ReviewerView } from './ReviewerView.tsx'
 import { SignatureStatus } from './SignatureStatus.tsx'
 import { Toolbar } from './Toolbar.tsx'
+import { CompareView } from './compare/CompareView.tsx'
+import { ComparisonCanvas } from './compare/ComparisonCanvas.tsx'
+import { InferDialog } from './infer/InferDialog.tsx'
+import { inferActions } from './infer/infer-actions.ts'
 import { useEditorUi } from './ui-store.ts'
 
 const JsonView = lazy(() => import('./json/JsonView.tsx'))
@@ -81,32 +85,37 @@ export default function EditorView() {
             if (e.dataTransfer.types.includes('Files')) e.preventDefault()
           }}
           onDrop={(e) => {
-            const file = e.dataTransfer.files[0]
-            if (!file) return
+            const files = [...e.dataTransfer.files]
+            if (files.length === 0) return
             e.preventDefault()
-            void actions.openFile(file)
+            void inferActions.dropped(files)
           }}
         >
-          <LayoutGraph
-            layout={layout}
-            keyNames={keyNames}
-            selected={selected}
-            onSelect={(name) => useEditorUi.getState().select(name)}
-            positions={positions}
-            onPositionsChange={setPositions}
-            onConnectItems={actions.connect}
-            onAuthorize={actions.authorize}
-            onDeleteNodes={(nodes) => {
-              for (const node of nodes) {
-                if (node.kind === 'functionary') actions.removeKey(node.keyid)
-                else actions.deleteByName(node.name)
-              }
-            }}
-          />
+          {view === 'compare' ? (
+            <ComparisonCanvas />
+          ) : (
+            <LayoutGraph
+              layout={layout}
+              keyNames={keyNames}
+              selected={selected}
+              onSelect={(name) => useEditorUi.getState().select(name)}
+              positions={positions}
+              onPositionsChange={setPositions}
+              onConnectItems={actions.connect}
+              onAuthorize={actions.authorize}
+              onDeleteNodes={(nodes) => {
+                for (const node of nodes) {
+                  if (node.kind === 'functionary') actions.removeKey(node.keyid)
+                  else actions.deleteByName(node.name)
+                }
+              }}
+            />
+          )}
         </div>
         <div className="editor-side">
           {view === 'inspector' && <Inspector />}
           {view === 'reviewer' && <ReviewerView />}
+          {view === 'compare' && <CompareView />}
           {jsonOpened && (
             <div className="editor-json-host" hidden={view !== 'json'}>
               <Suspense fallback={<p className="editor-muted">Loading the JSON editor…</p>}>
@@ -117,6 +126,7 @@ export default function EditorView() {
         </div>
       </div>
       <LintPanel />
+      <InferDialog />
     </section>
   )
 }

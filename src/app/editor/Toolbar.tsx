@@ -7,6 +7,9 @@ import { useDocumentStore } from '../state/document-store.ts'
 import { Menu } from '../ui/Menu.tsx'
 import { actions } from './actions.ts'
 import { AddFunctionary } from './AddFunctionary.tsx'
+import { CompareMenu } from './compare/CompareMenu.tsx'
+import { useCompare } from './compare/use-compare.ts'
+import { InferButton } from './infer/InferButton.tsx'
 import { useEditorUi, type EditorViewMode } from './ui-store.ts'
 
 const VIEWS: { id: EditorViewMode; label: string }[] = [
@@ -22,6 +25,8 @@ export function Toolbar() {
   const redoLabel = useDocumentStore((s) => s.future[0]?.label)
   const view = useEditorUi((s) => s.view)
   const setView = useEditorUi((s) => s.setView)
+  const comparing = useCompare((s) => s.baseline !== undefined)
+  const views = comparing ? [...VIEWS, { id: 'compare' as const, label: 'Changes' }] : VIEWS
   const openInput = useRef<HTMLInputElement>(null)
 
   const exportLayout = () => {
@@ -60,6 +65,8 @@ export function Toolbar() {
           heading="Start from a template"
           items={TEMPLATES.map((template) => ({ id: template.id, title: template.title, description: template.description, onSelect: () => void actions.fromTemplate(template) }))}
         />
+        <InferButton />
+        <CompareMenu />
       </div>
       <div className="editor-toolbar-group">
         <button type="button" onClick={actions.addStep}>
@@ -82,7 +89,7 @@ export function Toolbar() {
         </button>
       </div>
       <div className="editor-toolbar-group editor-views" role="tablist" aria-label="Side panel">
-        {VIEWS.map(({ id, label }) => (
+        {views.map(({ id, label }) => (
           <button key={id} type="button" role="tab" aria-selected={view === id} className={view === id ? 'editor-view-tab active' : 'editor-view-tab'} onClick={() => setView(id)}>
             {label}
           </button>

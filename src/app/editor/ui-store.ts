@@ -6,7 +6,7 @@
 import { create } from 'zustand'
 
 /** What the side panel beside the graph shows. */
-export type EditorViewMode = 'inspector' | 'json' | 'reviewer'
+export type EditorViewMode = 'inspector' | 'json' | 'reviewer' | 'compare'
 
 interface EditorUiState {
   view: EditorViewMode

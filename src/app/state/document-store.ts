@@ -12,6 +12,15 @@ import type { Envelope } from '../../core/envelope/types.ts'
 import { defaultExpires, emptyLayout } from '../../core/model/layout.ts'
 import type { Layout } from '../../core/model/types.ts'
 
+/** A version of the document to compare the edited one with ("the version I opened", "the last signed version"). */
+export interface Baseline {
+  readonly layout: Layout
+  readonly keyNames: ReadonlyMap<string, string>
+  /** How people call it: the file name, "the inferred layout", "the last signed version". */
+  readonly label: string
+  readonly signatures: number
+}
+
 interface Snapshot {
   label: string
   layout: Layout
@@ -30,6 +39,8 @@ export interface DocumentState {
   fileName: string | undefined
   /** An edit dropped the signed envelope of the opened file: its signatures no longer apply. */
   signaturesVoided: boolean
+  /** The document as opened, and as last signed (here or in the opened file), for comparisons. */
+  baselines: { readonly opened?: Baseline; readonly signed?: Baseline }
   past: readonly Snapshot[]
   future: readonly Snapshot[]
   /** Counts changes to the layout or key names; `savedRevision` is its value when the document was last opened or exported. */
@@ -43,6 +54,8 @@ export interface DocumentState {
     fileName?: string
     /** A restored draft keeps its unsaved state. */
     unsaved?: boolean
+    /** What to call this version when comparing with it later (default: the file name). */
+    origin?: string
   }): void
   /** A named, undoable edit. `edit` returns the new layout (and optionally new key names); returning the same layout is a no-op. */
   applyEdit(label: string, edit: (layout: Layout, keyNames: ReadonlyMap<string, string>) => Layout | { layout: Layout; keyNames: ReadonlyMap<string, string> }): void
@@ -67,13 +80,17 @@ export const useDocumentStore = create<DocumentState>()((set, get) => ({
   positions: new Map(),
   fileName: undefined,
   signaturesVoided: false,
+  baselines: {},
   past: [],
   future: [],
   revision: 0,
   savedRevision: 0,
-  openDocument: ({ layout, envelope, keyNames, positions, fileName, unsaved }) => {
+  openDocument: ({ layout, envelope, keyNames, positions, fileName, unsaved, origin }) => {
     const revision = get().revision + 1
+    const signatures = envelope?.signatures.length ?? 0
+    const opened: Baseline = { layout, keyNames: keyNames ?? new Map(), label: origin ?? fileName ?? 'the layout as opened', signatures }
     set({
+      baselines: signatures > 0 ? { opened, signed: opened } : { opened },
       layout,
       envelope,
       keyNames: keyNames ?? new Map(),
@@ -101,7 +118,11 @@ export const useDocumentStore = create<DocumentState>()((set, get) => ({
       revision: revision + 1,
     })
   },
-  setEnvelope: (envelope) => set({ envelope }),
+  setEnvelope: (envelope) => {
+    const { layout, keyNames, baselines } = get()
+    const signatures = envelope?.signatures.length ?? 0
+    set(signatures > 0 ? { envelope, baselines: { ...baselines, signed: { layout, keyNames, label: 'the last signed version', signatures } } } : { envelope })
+  },
   setPositions: (positions) => set({ positions }),
   markSaved: () => set({ savedRevision: get().revision }),
   undo: () => {

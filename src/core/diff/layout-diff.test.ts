@@ -57,7 +57,7 @@ describe('diffLayouts', () => {
       'a functionary no longer authorized',
       (l) => edit.revokeKey(l, 1, carl),
       ['threshold', 'deauthorized'],
-      ['“package” now needs 1 of 0 signatures, was 1 of 1.', `carl (${carl.slice(0, 8)}…) may no longer sign “package”.`],
+      ['Nobody may sign “package” any more (it needed 1 of 1).', `carl (${carl.slice(0, 8)}…) may no longer sign “package”.`],
     ],
     [
       'a rotated key',
@@ -75,7 +75,7 @@ describe('diffLayouts', () => {
       ['key-removed', 'threshold', 'deauthorized'],
       [
         `Key carl (${carl.slice(0, 8)}…) was removed from the layout.`,
-        '“package” now needs 1 of 0 signatures, was 1 of 1.',
+        'Nobody may sign “package” any more (it needed 1 of 1).',
         `carl (${carl.slice(0, 8)}…) may no longer sign “package”.`,
       ],
     ],

@@ -285,9 +285,12 @@ export function diffLayouts(before: Layout, after: Layout, options: DiffOptions 
     }
     for (const j of pairing.added) {
       const item = newList[j] as Item
+      const keys = item.type === 'step' ? new Set(item.pubkeys).size : 0
       const what =
         item.type === 'step'
-          ? `${thresholdNumber(item.threshold)} of ${plural(new Set(item.pubkeys).size, 'functionary', 'functionaries')} must sign it`
+          ? keys === 0
+            ? 'nobody may sign it yet'
+            : `${thresholdNumber(item.threshold)} of ${plural(keys, 'functionary', 'functionaries')} must sign it`
           : `it runs ${quoted(commandText(item.run))}`
       changes.push({
         kind: 'item-added',
@@ -322,7 +325,10 @@ export function diffLayouts(before: Layout, after: Layout, options: DiffOptions 
           changes.push({
             kind: 'threshold',
             item: at,
-            sentence: `${quoted(neu.name)} now needs ${newThreshold} of ${plural(newKeys.length, 'signature')}, was ${oldThreshold} of ${oldKeys.length}.`,
+            sentence:
+              newKeys.length === 0
+                ? `Nobody may sign ${quoted(neu.name)} any more (it needed ${oldThreshold} of ${oldKeys.length}).`
+                : `${quoted(neu.name)} now needs ${newThreshold} of ${plural(newKeys.length, 'signature')}, was ${oldThreshold} of ${oldKeys.length}.`,
             before: `${oldThreshold} of ${oldKeys.length}`,
             after: `${newThreshold} of ${newKeys.length}`,
           })

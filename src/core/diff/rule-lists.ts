@@ -102,14 +102,26 @@ export function alignRules(before: readonly RuleSource[], after: readonly RuleSo
   const neu = (index: number) => ({ new: after[index] as RuleSource, newIndex: index })
   let gapRemoved: number[] = []
   let gapAdded: number[] = []
+  // In a gap between kept rules, a removed and an added rule of the same type are one rule changed in
+  // place; pairs are taken in order on both sides, so the merged list keeps both lists' orders.
+  const typeOf = (rule: RuleSource | undefined) => String(rule?.[0] ?? '').toLowerCase()
   const flush = () => {
-    const pairs = Math.min(gapRemoved.length, gapAdded.length)
-    for (let k = 0; k < Math.max(gapRemoved.length, gapAdded.length); k++) {
-      const r = gapRemoved[k]
-      const d = gapAdded[k]
-      if (k < pairs) out.push({ status: 'changed', ...old(r as number), ...neu(d as number) })
-      else if (r !== undefined) out.push({ status: 'removed', ...old(r) })
-      else if (d !== undefined) out.push({ status: 'added', ...neu(d) })
+    let r = 0
+    let d = 0
+    while (r < gapRemoved.length || d < gapAdded.length) {
+      const removed = gapRemoved[r]
+      const added = gapAdded[d]
+      if (removed !== undefined && added !== undefined && typeOf(before[removed]) === typeOf(after[added])) {
+        out.push({ status: 'changed', ...old(removed), ...neu(added) })
+        r++
+        d++
+      } else if (added !== undefined && (removed === undefined || gapAdded.slice(d + 1).some((later) => typeOf(after[later]) === typeOf(before[removed])))) {
+        out.push({ status: 'added', ...neu(added) })
+        d++
+      } else if (removed !== undefined) {
+        out.push({ status: 'removed', ...old(removed) })
+        r++
+      }
     }
     gapRemoved = []
     gapAdded = []

@@ -8,6 +8,7 @@ import '@xyflow/react/dist/style.css'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { autoLayout, placeNewNodes, type Point } from '../../../core/editor/auto-layout.ts'
 import { deriveGraph, type ArtifactEdge, type GraphNode } from '../../../core/editor/graph.ts'
+import type { DiffMark, GraphMarks } from '../../../core/diff/comparison-graph.ts'
 import { bundleArtifactEdges } from '../../../core/editor/edge-bundles.ts'
 import type { Layout } from '../../../core/model/types.ts'
 import { FunctionaryNodeView, ItemNodeView, type FunctionaryFlowNode, type ItemFlowNode } from './nodes.tsx'
@@ -24,6 +25,8 @@ export interface LayoutGraphProps {
   readOnly?: boolean
   /** Verification results keyed by step/inspection name. */
   status?: ReadonlyMap<string, NodeStatus>
+  /** A comparison's marks (added, removed, changed) by node and edge id of the graph of `layout`. */
+  marks?: GraphMarks
   /** A rule to point at: its item and, for MATCH rules, its edge are highlighted. */
   highlightRule?: { item: string; list: 'materials' | 'products'; index: number }
   /** Name of the selected step or inspection, or `key:<keyid>` for a functionary. */
@@ -57,6 +60,7 @@ function GraphCanvas({
   keyNames,
   readOnly = false,
   status,
+  marks,
   highlightRule,
   selected,
   onSelect,
@@ -120,7 +124,8 @@ function GraphCanvas({
       const nodeStatus = node.kind === 'functionary' ? undefined : status?.get(node.name)
       const highlighted = node.kind !== 'functionary' && highlightRule?.item === node.name
       const isSelected = node.kind === 'functionary' ? selected === node.id : selected === node.name
-      const signature = JSON.stringify([node, position, nodeStatus, highlighted, isSelected, readOnly], (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+      const mark = marks?.nodes.get(node.id)
+      const signature = JSON.stringify([node, position, nodeStatus, highlighted, isSelected, readOnly, mark], (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
       const cached = previous.get(node.id)
       if (cached?.signature === signature) {
         next.set(node.id, cached)
@@ -132,8 +137,8 @@ function GraphCanvas({
               id: node.id,
               type: 'functionary',
               position,
-              data: { node },
-              ariaLabel: `Functionary ${node.label}`,
+              data: { node, mark },
+              ariaLabel: `Functionary ${node.label}${mark ? ` (${mark.label})` : ''}`,
               selected: isSelected,
               connectable: !readOnly,
               deletable: !readOnly,
@@ -142,8 +147,8 @@ function GraphCanvas({
               id: node.id,
               type: 'item',
               position,
-              data: { node, status: nodeStatus, highlighted },
-              ariaLabel: node.name,
+              data: { node, status: nodeStatus, highlighted, mark },
+              ariaLabel: mark ? `${node.name} (${mark.label})` : node.name,
               selected: isSelected,
               connectable: !readOnly,
               deletable: !readOnly,
@@ -153,7 +158,7 @@ function GraphCanvas({
     })
     nodeCache.current = next
     return result
-  }, [graph, placed, needsEngine, status, highlightRule, selected, readOnly])
+  }, [graph, placed, needsEngine, status, marks, highlightRule, selected, readOnly])
 
   // React Flow needs to own transient node state (dimensions, dragging); derived nodes replace it on every change of the layout.
   const [nodes, setNodes] = useState<FlowNode[]>(derivedNodes)
@@ -172,32 +177,37 @@ function GraphCanvas({
     const artifactEdges = graph.edges.filter((edge): edge is ArtifactEdge => edge.kind === 'artifact')
     const name = (id: string) => id.replace(/^\w+:/, '')
     return [
-      ...bundleArtifactEdges(artifactEdges).map(
-        (bundle): Edge => ({
+      ...bundleArtifactEdges(artifactEdges).map((bundle): Edge => {
+        const mark = bundleMark(bundle.edgeIds, marks)
+        const classes = ['editor-edge-artifact']
+        if (highlightEdge !== undefined && bundle.edgeIds.includes(highlightEdge)) classes.push('editor-edge-highlight')
+        if (mark) classes.push(`editor-edge-diff-${mark.state}`)
+        return {
           id: bundle.id,
           source: bundle.source,
           target: bundle.target,
-          label: bundle.withKind === 'materials' ? `${bundle.label} (materials)` : bundle.label,
-          ariaLabel: `${bundle.patterns.join(', ')} from ${name(bundle.source)} to ${name(bundle.target)}`,
-          className: highlightEdge !== undefined && bundle.edgeIds.includes(highlightEdge) ? 'editor-edge-artifact editor-edge-highlight' : 'editor-edge-artifact',
+          label: `${mark ? `${MARK_SIGN[mark.state]} ` : ''}${bundle.withKind === 'materials' ? `${bundle.label} (materials)` : bundle.label}`,
+          ariaLabel: `${bundle.patterns.join(', ')} from ${name(bundle.source)} to ${name(bundle.target)}${mark ? ` (${mark.label})` : ''}`,
+          className: classes.join(' '),
           markerEnd: { type: MarkerType.ArrowClosed },
           deletable: false,
-        }),
-      ),
+        }
+      }),
       ...graph.edges
         .filter((edge) => edge.kind === 'authorizes')
-        .map(
-          (edge): Edge => ({
+        .map((edge): Edge => {
+          const mark = marks?.edges.get(edge.id)
+          return {
             id: edge.id,
             source: edge.source,
             target: edge.target,
-            ariaLabel: `${edge.source.replace(/^key:/, 'key ')} may sign ${edge.target.replace(/^step:/, '')}`,
-            className: 'editor-edge-authorizes',
+            ariaLabel: `${edge.source.replace(/^key:/, 'key ')} may sign ${edge.target.replace(/^step:/, '')}${mark ? ` (${mark.label})` : ''}`,
+            className: mark ? `editor-edge-authorizes editor-edge-diff-${mark.state}` : 'editor-edge-authorizes',
             deletable: false,
-          }),
-        ),
+          }
+        }),
     ]
-  }, [graph, highlightEdge])
+  }, [graph, highlightEdge, marks])
 
   // A graph first appears a batch of nodes per frame, then its edges: short tasks instead of
   // one that blocks the page (a 50-step result graph took ~150 ms in one go). Once complete it
@@ -282,6 +292,17 @@ function GraphCanvas({
 }
 
 const NO_EDGES: Edge[] = []
+
+const MARK_SIGN: Record<DiffMark['state'], string> = { added: '+', removed: '−', changed: '~' }
+
+/** One edge stands for several MATCH rules: all alike → their mark, mixed → changed. */
+function bundleMark(edgeIds: readonly string[], marks: GraphMarks | undefined): DiffMark | undefined {
+  if (marks === undefined) return undefined
+  const found = edgeIds.map((id) => marks.edges.get(id))
+  const states = new Set(found.map((mark) => mark?.state))
+  if (states.size === 1) return found[0]
+  return { state: 'changed', label: 'changed' }
+}
 /** Nodes put on the page per frame while a graph first appears. */
 const NODES_PER_FRAME = 30
 

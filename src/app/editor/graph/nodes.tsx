@@ -1,11 +1,17 @@
 /** The pictures of graph nodes: steps and inspections (with threshold, rules and verification status), and functionaries. */
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { memo } from 'react'
+import type { DiffMark } from '../../../core/diff/comparison-graph.ts'
 import type { FunctionaryNode, ItemNode } from '../../../core/editor/graph.ts'
 import type { NodeStatus } from './LayoutGraph.tsx'
 
-export type ItemFlowNode = Node<{ node: ItemNode; status?: NodeStatus; highlighted?: boolean }, 'item'>
-export type FunctionaryFlowNode = Node<{ node: FunctionaryNode }, 'functionary'>
+export type ItemFlowNode = Node<{ node: ItemNode; status?: NodeStatus; highlighted?: boolean; mark?: DiffMark }, 'item'>
+export type FunctionaryFlowNode = Node<{ node: FunctionaryNode; mark?: DiffMark }, 'functionary'>
+
+/** A comparison's badge: added, removed, changed (with what changed). */
+function MarkBadge({ mark }: { mark: DiffMark | undefined }) {
+  return mark ? <div className={`editor-node-diff editor-node-diff-${mark.state}`}>{mark.label}</div> : null
+}
 
 const STATUS_TEXT: Record<NodeStatus['state'], string> = {
   pass: 'passed',
@@ -16,8 +22,9 @@ const STATUS_TEXT: Record<NodeStatus['state'], string> = {
 }
 
 function ItemNodeBase({ data, selected }: NodeProps<ItemFlowNode>) {
-  const { node, status, highlighted } = data
+  const { node, status, highlighted, mark } = data
   const classes = ['editor-node', `editor-node-${node.kind}`]
+  if (mark) classes.push(`editor-diff-${mark.state}`)
   if (selected) classes.push('editor-node-selected')
   if (highlighted) classes.push('editor-node-highlight')
   if (status) classes.push(`editor-status-${status.state}`)
@@ -40,20 +47,23 @@ function ItemNodeBase({ data, selected }: NodeProps<ItemFlowNode>) {
         {node.materialRules} material / {node.productRules} product rules
       </div>
       {status && <div className="editor-node-status">{status.label ?? STATUS_TEXT[status.state]}</div>}
+      <MarkBadge mark={mark} />
       <Handle type="source" position={Position.Right} />
     </div>
   )
 }
 
 function FunctionaryNodeBase({ data, selected }: NodeProps<FunctionaryFlowNode>) {
-  const { node } = data
+  const { node, mark } = data
   const classes = ['editor-node', 'editor-node-functionary']
   if (selected) classes.push('editor-node-selected')
   if (node.missing) classes.push('editor-node-missing')
+  if (mark) classes.push(`editor-diff-${mark.state}`)
   return (
     <div className={classes.join(' ')} title={node.keyid}>
       <span className="editor-node-kind">{node.missing ? 'unknown key' : (node.keytype ?? 'key')}</span>
       <span className="editor-node-name">{node.label}</span>
+      <MarkBadge mark={mark} />
       <Handle type="source" position={Position.Right} />
     </div>
   )
