@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readEnvelope } from '../envelope/read.ts'
-import { createEnvelope, signDocument } from '../envelope/sign.ts'
+import { createEnvelope, serializeEnvelope, signDocument } from '../envelope/sign.ts'
+import { utf8 } from '../encoding/utf8.ts'
+import { keyidOf } from '../keys/keyid-generations.ts'
+import { MemoryLinkSource } from '../verify/sources.ts'
+import { verifySupplyChain } from '../verify/verify.ts'
 import { generateKeyPair } from '../keys/generate.ts'
 import { importPublicKey } from '../keys/import.ts'
 import type { PrivateKey } from '../keys/types.ts'
@@ -143,6 +147,27 @@ describe('inferLayout on hand-made chains', () => {
     const invalid = await infer([forged as LinkEvidence])
     expect(invalid.signers.map((s) => s.status)).toEqual(['invalid'])
     expect(invalid.layout.steps[0]?.pubkeys).toEqual([])
+  })
+
+  it('recognizes a known key under the keyid in-toto 2.x gives it, and lists it as 2.x tools do', async () => {
+    const keyidV2 = keyidOf(alice.publicKey, '2.x')
+    expect(keyidV2).not.toBe(alice.publicKey.keyid)
+    const aliceV2: PrivateKey = { algorithm: alice.algorithm, publicKey: { ...alice.publicKey, keyid: keyidV2 }, sign: (data) => alice.sign(data) }
+    const build = await signed(link('build', {}, { out: h(1) }), [aliceV2])
+    const { layout, signers, notes } = await infer([build])
+    expect(signers.map((s) => [s.keyid, s.status, s.name])).toEqual([[keyidV2, 'verified', 'alice']])
+    expect(layout.steps[0]?.pubkeys).toEqual([keyidV2])
+    const json = layout.keys.get(keyidV2)?.json
+    expect(json?.get('keyid')).toBe(keyidV2)
+    expect(json?.has('keyid_hash_algorithms')).toBe(false)
+    expect(notes.map((n) => n.message)).toEqual(['the key bob signed none of the links; it is not added'])
+    const owner = await generateKeyPair('ed25519')
+    const report = await verifySupplyChain({
+      layout: await signDocument({ type: 'layout', layout }, [owner]),
+      layoutKeys: [owner.publicKey],
+      links: new MemoryLinkSource([[build.file, utf8(serializeEnvelope(build.envelope))]]),
+    })
+    expect(report.failure).toBeUndefined()
   })
 
   it('accepts unsigned mock links and DSSE links', async () => {

@@ -10,13 +10,14 @@
  */
 import { CoreError } from '../errors.ts'
 import { verifyEnvelopeSignature } from '../envelope/verify.ts'
-import { createInspection, createStep, emptyLayout, layoutKeyFromJson, layoutKeyJson } from '../model/layout.ts'
+import { createInspection, createStep, emptyLayout, layoutKeyFromJson } from '../model/layout.ts'
 import { linkFileName } from '../model/names.ts'
 import type { Layout, LayoutKey, Link, Step } from '../model/types.ts'
 import { evaluateRuleList } from '../verify/rules.ts'
 import { hashKey } from './artifacts.ts'
 import { finalInspection, unpackingOf } from './final-inspection.ts'
 import { ProducerIndex, artifactFlowOrder } from './order.ts'
+import { SignerKeys, type ResolvedSigner } from './signer-keys.ts'
 import { inferStepRules, type RecordedStep } from './step-rules.ts'
 import type { Inference, InferenceNote, KnownKey, LinkEvidence, ProposedItem, Signer, SignerStatus } from './types.ts'
 
@@ -49,17 +50,17 @@ function artifactsKey(link: Link): string {
   return JSON.stringify([side(link.materials), side(link.products)])
 }
 
-async function signerStatus(evidence: LinkEvidence, key: KnownKey | undefined): Promise<{ status: SignerStatus; problem?: string }> {
-  if (key === undefined) return { status: 'unknown-key' }
+async function signerStatus(evidence: LinkEvidence, signatureKeyid: string, resolved: ResolvedSigner | undefined): Promise<{ status: SignerStatus; problem?: string }> {
+  if (resolved === undefined) return { status: 'unknown-key' }
   try {
-    const status = await verifyEnvelopeSignature(evidence.envelope, key.publicKey)
+    const status = await verifyEnvelopeSignature(evidence.envelope, resolved.known.publicKey, { keyids: [signatureKeyid] })
     return { status: status === 'valid' ? 'verified' : 'invalid' }
   } catch (error) {
     return { status: 'unchecked', problem: error instanceof Error ? error.message : String(error) }
   }
 }
 
-async function readLink(evidence: LinkEvidence, keys: ReadonlyMap<string, KnownKey>, notes: InferenceNote[]): Promise<ReadLink> {
+async function readLink(evidence: LinkEvidence, keys: SignerKeys, notes: InferenceNote[]): Promise<ReadLink> {
   const content = evidence.envelope.content
   if (content.type !== 'link') throw new CoreError('format', 'this is a layout, not a link: inference needs the links a run recorded', { file: evidence.file })
   const link = content.link
@@ -71,10 +72,13 @@ async function readLink(evidence: LinkEvidence, keys: ReadonlyMap<string, KnownK
   }
   const name = link.name
   const signers: Signer[] = []
-  for (const keyid of new Set(evidence.envelope.signatures.map((signature) => signature.keyid))) {
-    const key = keys.get(keyid)
-    const { status, problem } = await signerStatus(evidence, key)
-    signers.push({ keyid, step: name, file: evidence.file, status, ...(key?.name !== undefined ? { name: key.name } : {}) })
+  for (const signedAs of new Set(evidence.envelope.signatures.map((signature) => signature.keyid))) {
+    const resolved = keys.resolve(signedAs)
+    const keyid = resolved?.keyid ?? signedAs
+    if (signers.some((signer) => signer.keyid === keyid)) continue
+    const { status, problem } = await signerStatus(evidence, signedAs, resolved)
+    const keyName = resolved?.known.name
+    signers.push({ keyid, step: name, file: evidence.file, status, ...(keyid !== signedAs ? { signedAs } : {}), ...(keyName !== undefined ? { name: keyName } : {}) })
     if (status === 'invalid') {
       notes.push({
         severity: 'warning',
@@ -90,7 +94,7 @@ async function readLink(evidence: LinkEvidence, keys: ReadonlyMap<string, KnownK
         message: `the signature by ${keyid.slice(0, 8)}… could not be checked (${problem}); the signer is kept, unverified`,
       })
     }
-    const expected = linkFileName(name, keyid)
+    const expected = linkFileName(name, signedAs)
     const base = evidence.file.replace(/^.*[/\\]/, '')
     if (status !== 'invalid' && base !== expected) {
       notes.push({
@@ -163,8 +167,7 @@ function chooseLinks(name: string, links: readonly ReadLink[], notes: InferenceN
 export async function inferLayout(options: InferOptions): Promise<Inference> {
   if (options.links.length === 0) throw new CoreError('format', 'no links to infer a layout from')
   const notes: InferenceNote[] = []
-  const keys = new Map<string, KnownKey>()
-  for (const key of options.keys ?? []) if (!keys.has(key.publicKey.keyid)) keys.set(key.publicKey.keyid, key)
+  const keys = new SignerKeys(options.keys ?? [])
 
   const read: ReadLink[] = []
   for (const evidence of options.links) read.push(await readLink(evidence, keys, notes))
@@ -207,11 +210,11 @@ export async function inferLayout(options: InferOptions): Promise<Inference> {
     lastMatched = rules.matched
     const stepEvidence = orderedEvidence[position] as StepEvidence
     const pubkeys = stepEvidence.signers.map((signer) => signer.keyid)
-    for (const keyid of pubkeys) {
-      const known = keys.get(keyid)
-      if (known === undefined || layoutKeys.has(keyid)) continue
-      layoutKeys.set(keyid, layoutKeyFromJson(known.json ?? layoutKeyJson(known.publicKey), `keys[${JSON.stringify(keyid)}]`))
-      if (known.name !== undefined) keyNames.set(keyid, known.name)
+    for (const signer of stepEvidence.signers) {
+      const resolved = keys.resolve(signer.signedAs ?? signer.keyid)
+      if (resolved === undefined || layoutKeys.has(signer.keyid)) continue
+      layoutKeys.set(signer.keyid, layoutKeyFromJson(resolved.json, `keys[${JSON.stringify(signer.keyid)}]`))
+      if (resolved.known.name !== undefined) keyNames.set(signer.keyid, resolved.known.name)
     }
     items.push({ kind: 'step', name: step.name, files: [...new Set([stepEvidence.chosen.file])], materials: rules.materials, products: rules.products })
     steps.push(
@@ -230,9 +233,9 @@ export async function inferLayout(options: InferOptions): Promise<Inference> {
     const where = [...new Set(signers.filter((signer) => signer.keyid === keyid).map((signer) => quoted(signer.step)))].join(', ')
     notes.push({ severity: 'warning', message: `no public key was given for ${keyid.slice(0, 8)}…, who signed ${where}: add it to the layout's keys before signing` })
   }
-  const used = new Set(signers.map((signer) => signer.keyid))
-  for (const [keyid, key] of keys) {
-    if (!used.has(keyid)) notes.push({ severity: 'info', message: `the key ${key.name ?? `${keyid.slice(0, 8)}…`} signed none of the links; it is not added` })
+  for (const key of keys.keys) {
+    const signed = signers.some((signer) => signer.status !== 'unknown-key' && keys.resolve(signer.signedAs ?? signer.keyid)?.known === key)
+    if (!signed) notes.push({ severity: 'info', message: `the key ${key.name ?? `${key.publicKey.keyid.slice(0, 8)}…`} signed none of the links; it is not added` })
   }
 
   const inspect = []

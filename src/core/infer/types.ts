@@ -5,7 +5,7 @@
  */
 import type { Envelope } from '../envelope/types.ts'
 import type { JsonObject } from '../json/value.ts'
-import type { PublicKey } from '../keys/types.ts'
+import type { VerificationKey } from '../keys/types.ts'
 import type { Layout, RuleSource } from '../model/types.ts'
 
 /** A link file given to inference: read (and validated) by the caller. */
@@ -17,8 +17,12 @@ export interface LinkEvidence {
 
 /** A public key inference may use for a signer (from the keyring, a dropped `.pub`, `--key`). */
 export interface KnownKey {
-  readonly publicKey: PublicKey
-  /** The object to store in `layout.keys` (as the reference writes it); default: built from `publicKey`. */
+  /** A securesystemslib key or an OpenPGP key; signatures under any generation's keyid of it are its. */
+  readonly publicKey: VerificationKey
+  /**
+   * The object to store in `layout.keys` when the links carry the key's own keyid (as the
+   * reference writes it); default: built from `publicKey` for the generation the links use.
+   */
   readonly json?: JsonObject
   /** A display name (the key file's name, the keyring label). */
   readonly name?: string
@@ -63,7 +67,10 @@ export type SignerStatus =
   | 'unchecked'
 
 export interface Signer {
+  /** The keyid the step authorizes (the signature's, or an OpenPGP subkey's master key). */
   readonly keyid: string
+  /** The signature's keyid, when it differs from `keyid` (an OpenPGP subkey). */
+  readonly signedAs?: string
   readonly step: string
   readonly file: string
   readonly status: SignerStatus

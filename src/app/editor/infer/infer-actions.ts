@@ -19,9 +19,10 @@ export function knownKeys(): KnownKey[] {
   const { layout, keyNames } = useDocumentStore.getState()
   const keys: KnownKey[] = keyringStore.getState().keys.map((entry) => ({ publicKey: entry.publicKey, name: entry.label }))
   for (const [keyid, key] of layout.keys) {
-    if (key.gpg || key.scheme === undefined) continue
     const name = keyNames.get(keyid)
-    keys.push({ publicKey: { keyid, keytype: key.keytype, scheme: key.scheme, public: key.public }, json: key.json, ...(name !== undefined ? { name } : {}) })
+    const named = name !== undefined ? { name } : {}
+    if (key.gpg) keys.push({ publicKey: { kind: 'openpgp', keyid, keyObject: key.json }, json: key.json, ...named })
+    else if (key.scheme !== undefined) keys.push({ publicKey: { keyid, keytype: key.keytype, scheme: key.scheme, public: key.public }, json: key.json, ...named })
   }
   return keys
 }
