@@ -2,7 +2,11 @@
 /**
  * `npm run bench` — runs every benchmark suite and prints its results as markdown tables.
  *
- *   node bench/run.mjs [SUITE ...] [--quick] [--repeat N]
+ *   node bench/run.mjs [SUITE ...] [--quick] [--repeat N] [--baseline REF]
+ *
+ * With `--baseline REF` (a git revision: a commit, `main`, `HEAD~3`) the suites that support it
+ * also run the build of REF (bench/lib/baseline.mjs), paired with this one, and report the
+ * ratios new ÷ old: the way to show a change keeps verification time and memory.
  *
  * Suites are the files `bench/suites/*.mjs` (all of them, or only those named on the command
  * line, without `.mjs`). The results of the run also go to `reports/bench.json`.
@@ -18,9 +22,11 @@
  *   - `workDir`  a scratch directory for this suite, kept between runs (cache inputs there)
  *   - `log(msg)` progress output (stderr; the tables go to stdout)
  *   - `measure(command, args, { cwd, env })` runs a process to completion and resolves to
- *     `{ code, wallMs, peakRssKiB, stdout, stderr }` (peak RSS from GNU time when installed,
- *     else from the child's resource usage; `undefined` if neither is available)
+ *     `{ code, wallMs, peakRssKiB, cpuMs, stdout, stderr }` (peak RSS and user + system CPU time
+ *     from GNU time when installed, else from the child's resource usage; `undefined` if neither)
  *   - `median(numbers)`
+ *   - `baseline` with `--baseline`: `{ ref, commit, root, cli }`, the other build's checkout and
+ *     its built CLI entry (else `undefined`)
  * and each `result` is `{ title, columns: string[], rows: (string|number)[][], notes?: string[],
  * data?: unknown }`: `columns`/`rows` are printed as a markdown table under `## title`, `notes`
  * as lines below it, and the whole result (with `data`, free-form) is written to
@@ -31,20 +37,24 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { prepareBaseline } from './lib/baseline.mjs'
 import { measure, median } from './lib/measure.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 function parseArgs(argv) {
-  const options = { suites: [], quick: false, repeat: undefined }
+  const options = { suites: [], quick: false, repeat: undefined, baseline: undefined }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--quick') options.quick = true
     else if (arg === '--repeat') {
       options.repeat = Number(argv[++i])
       if (!Number.isInteger(options.repeat) || options.repeat < 1) throw new Error('--repeat needs a positive integer')
+    } else if (arg === '--baseline') {
+      options.baseline = argv[++i]
+      if (!options.baseline) throw new Error('--baseline needs a git revision')
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: node bench/run.mjs [SUITE ...] [--quick] [--repeat N]\n')
+      process.stdout.write('usage: node bench/run.mjs [SUITE ...] [--quick] [--repeat N] [--baseline REF]\n')
       process.exit(0)
     } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`)
     else options.suites.push(arg)
@@ -69,8 +79,10 @@ async function main() {
   const selected = options.suites.length > 0 ? options.suites : available
   const repeat = options.repeat ?? (options.quick ? 1 : 3)
 
+  const baseline = options.baseline ? prepareBaseline(root, options.baseline, (message) => process.stderr.write(`[baseline] ${message}\n`)) : undefined
   const report = {
     startedAt: new Date().toISOString(),
+    ...(baseline ? { baseline: { ref: baseline.ref, commit: baseline.commit } } : {}),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
     options: { quick: options.quick, repeat },
     suites: {},
@@ -79,7 +91,7 @@ async function main() {
   for (const name of selected) {
     const workDir = join(tmpdir(), 'layout-studio-bench', name)
     mkdirSync(workDir, { recursive: true })
-    const ctx = { root, quick: options.quick, repeat, workDir, log: (message) => process.stderr.write(`[${name}] ${message}\n`), measure, median }
+    const ctx = { root, quick: options.quick, repeat, workDir, log: (message) => process.stderr.write(`[${name}] ${message}\n`), measure, median, baseline }
     const started = performance.now()
     try {
       const { default: suite } = await import(pathToFileURL(join(suitesDir, `${name}.mjs`)).href)

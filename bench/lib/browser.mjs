@@ -7,11 +7,11 @@ import { execFileSync, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 
-/** Builds the app into `ctx.workDir/dist` and returns that directory. */
-export function buildApp(ctx) {
-  const dist = join(ctx.workDir, 'dist')
-  ctx.log('building the app')
-  execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ctx.root, stdio: 'inherit' })
+/** Builds the app of checkout `root` (default: this one) into `ctx.workDir/NAME` and returns that directory. */
+export function buildApp(ctx, { root = ctx.root, name = 'dist' } = {}) {
+  const dist = join(ctx.workDir, name)
+  ctx.log(`building the app${root === ctx.root ? '' : ` of ${root}`}`)
+  execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
   return dist
 }
 

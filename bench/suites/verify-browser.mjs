@@ -13,6 +13,10 @@
  * Targets (issue 6): the browser within 2× of the CLI, and no task over 100 ms.
  *
  * Bundles come from bench/lib/make-bundle.ts, shared and cached with verify-cli.
+ *
+ * With `--baseline REF` the app built from REF is served too, and every repetition also runs
+ * it in a fresh page (after this build's page and the CLI); the table adds its load and verify
+ * times and the ratios this ÷ baseline.
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -134,6 +138,17 @@ async function browserRun(page, url, dir, bundle) {
   }
 }
 
+/** {@link browserRun} in a fresh page (so fresh workers and heap), instrumented before the app loads. */
+async function freshPageRun(browser, url, dir, bundle) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  await page.addInitScript(instrument, LINK_PICKER)
+  try {
+    return await browserRun(page, url, dir, bundle)
+  } finally {
+    await page.close()
+  }
+}
+
 function checkCliPass(cell, run) {
   if (run.code !== 0 || !/PASS/.test(run.stdout + run.stderr)) {
     throw new Error(`layout-studio did not pass ${cellName(cell)} (exit ${run.code}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`)
@@ -148,25 +163,21 @@ export default async function verifyBrowser(ctx) {
   const bundles = cells.map((cell) => ({ cell, ...ensureBundle(ctx, cell) }))
   const dist = buildApp(ctx)
   const server = await startPreview(ctx.root, dist)
+  const baselineServer = ctx.baseline ? await startPreview(ctx.root, buildApp(ctx, { root: ctx.baseline.root, name: 'dist-baseline' }), 4900) : undefined
   const browser = await launchChromium()
   const data = []
   try {
     for (const { cell, dir, bundle } of bundles) {
       const browserRuns = []
       const cliRuns = []
+      const baselineRuns = []
       for (let i = 0; i < ctx.repeat; i++) {
         ctx.log(`${cellName(cell)}: run ${i + 1}/${ctx.repeat}`)
-        // A fresh page (and so fresh workers and heap) for every run, instrumented before the app loads.
-        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-        await page.addInitScript(instrument, LINK_PICKER)
-        try {
-          browserRuns.push(await browserRun(page, server.url, dir, bundle))
-        } finally {
-          await page.close()
-        }
+        browserRuns.push(await freshPageRun(browser, server.url, dir, bundle))
         const run = await ctx.measure(process.execPath, [cli, 'verify', ...bundle.verify], { cwd: dir })
         checkCliPass(cell, run)
         cliRuns.push(run.wallMs)
+        if (baselineServer) baselineRuns.push(await freshPageRun(browser, baselineServer.url, dir, bundle))
       }
       const worst = (window, field) => Math.max(...browserRuns.map((run) => run[window][field]))
       data.push({
@@ -186,11 +197,21 @@ export default async function verifyBrowser(ctx) {
           browser: browserRuns.map((run) => ({ ...run, loadMs: Math.round(run.loadMs), verifyMs: Math.round(run.verifyMs) })),
           cliMs: cliRuns.map(Math.round),
         },
+        ...(baselineServer
+          ? {
+              baselineLoadMs: ctx.median(baselineRuns.map((run) => run.loadMs)),
+              baselineVerifyMs: ctx.median(baselineRuns.map((run) => run.verifyMs)),
+              loadVsBaseline: ctx.median(browserRuns.map((run, i) => run.loadMs / baselineRuns[i].loadMs)),
+              verifyVsBaseline: ctx.median(browserRuns.map((run, i) => run.verifyMs / baselineRuns[i].verifyMs)),
+              baselineRuns: baselineRuns.map((run) => ({ loadMs: Math.round(run.loadMs), verifyMs: Math.round(run.verifyMs) })),
+            }
+          : {}),
       })
     }
   } finally {
     await browser.close()
     server.stop()
+    baselineServer?.stop()
   }
 
   const rows = data.map((d) => [
@@ -204,6 +225,7 @@ export default async function verifyBrowser(ctx) {
     `${d.totalRatio.toFixed(2)}×`,
     `${d.loadLongestTaskMs} / ${d.verifyLongestTaskMs}`,
     `${d.loadTasksOver100} / ${d.verifyTasksOver100}`,
+    ...(ctx.baseline ? [seconds(d.baselineLoadMs), d.loadVsBaseline.toFixed(3), seconds(d.baselineVerifyMs), d.verifyVsBaseline.toFixed(3)] : []),
   ])
   const slow = data.filter((d) => d.ratio > RATIO_TARGET).map(cellName)
   const slowTotal = data.filter((d) => d.totalRatio > RATIO_TARGET).map(cellName)
@@ -222,12 +244,18 @@ export default async function verifyBrowser(ctx) {
       'ratio (triage + verdict)/CLI',
       'longest main-thread task ms (load / verify)',
       'tasks > 100 ms (load / verify)',
+      ...(ctx.baseline ? ['baseline: files → triage s', 'triage this ÷ baseline', 'baseline: click → verdict s', 'verdict this ÷ baseline'] : []),
     ],
     rows,
     notes: [
       `Medians of ${ctx.repeat} paired, interleaved runs per cell (a fresh page per browser run; the CLI as a whole process); ratio = median of the per-pair ratios. Long tasks: the worst run; "verify" covers the click until ${SETTLE_MS / 1000} s after the verdict, "load" the link picker's change handling and every later task until the triage shows (not the browser's making File objects of the chosen paths, which shares a task with the change event: see data.runs.browser[].loading.fileTaskMs).`,
       `Target browser ≤ ${RATIO_TARGET}× CLI: click → verdict ${met(slow)}; counting the triage too (the files are read and classified when chosen, and Verify starts from what was read) ${met(slowTotal)}.`,
       `Target no main-thread task > ${LONGTASK_TARGET_MS} ms: ${met(blocked)}.`,
+      ...(ctx.baseline
+        ? [
+            `Baseline: the app built from ${ctx.baseline.ref} (${ctx.baseline.commit.slice(0, 12)}), in a fresh page after this build's page and the CLI in every repetition; this ÷ baseline = median of the per-repetition ratios (1.000: no change).`,
+          ]
+        : []),
     ],
     data,
   }

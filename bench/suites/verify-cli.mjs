@@ -7,6 +7,9 @@
  * form a series over the number of artifacts (1k, 5k, 10k, 20k) to show how cost grows; the
  * suite fits time = a + b·artifacts to it and prints the fit. Bundles are generated once with
  * bench/lib/make-bundle.ts (Layout Studio's core) and cached for all suites (bench/lib/bundles.mjs).
+ *
+ * With `--baseline REF` the CLI built from REF runs in the same interleaved series (reference,
+ * baseline, this build, …), and the table adds its time and memory and the ratios this ÷ baseline.
  */
 import { spawnSync } from 'node:child_process'
 import { cellName, ensureBundle, ensureCli } from '../lib/bundles.mjs'
@@ -45,6 +48,20 @@ function linearFit(points) {
   return { a, b, r2: ssTot === 0 ? 1 : 1 - ssRes / ssTot }
 }
 
+/** This build's runs against the baseline's of the same repetitions: medians and per-pair ratios. */
+function pairedWithBaseline(ctx, ours, old) {
+  return {
+    baselineMs: ctx.median(old.map((r) => r.wallMs)),
+    baselineRssKiB: ctx.median(old.map((r) => r.peakRssKiB)),
+    timeVsBaseline: ctx.median(ours.map((run, i) => run.wallMs / old[i].wallMs)),
+    cpuVsBaseline: ctx.median(ours.map((run, i) => (run.cpuMs && old[i].cpuMs ? run.cpuMs / old[i].cpuMs : undefined))),
+    memoryVsBaseline: ctx.median(ours.map((run, i) => (run.peakRssKiB && old[i].peakRssKiB ? run.peakRssKiB / old[i].peakRssKiB : undefined))),
+    baselineRuns: { ms: old.map((r) => Math.round(r.wallMs)), cpuMs: old.map((r) => r.cpuMs), rssKiB: old.map((r) => r.peakRssKiB) },
+    oursCpuMs: ours.map((r) => r.cpuMs),
+  }
+}
+
+const ratio = (value) => (value === undefined ? 'n/a' : value.toFixed(3))
 const seconds = (ms) => (ms / 1000).toFixed(2)
 const mib = (kib) => (kib === undefined ? 'n/a' : (kib / 1024).toFixed(0))
 
@@ -60,11 +77,17 @@ export default async function verifyCli(ctx) {
     const argv = bundle.verify
     const ours = []
     const theirs = []
+    const old = []
     for (let i = 0; i < ctx.repeat; i++) {
       ctx.log(`${cellName(cell)}: run ${i + 1}/${ctx.repeat}`)
       const ref = await ctx.measure('in-toto-verify', argv, { cwd: dir })
       checkPass('in-toto-verify', cell, ref)
       theirs.push(ref)
+      if (ctx.baseline) {
+        const run = await ctx.measure(process.execPath, [ctx.baseline.cli, 'verify', ...argv], { cwd: dir })
+        checkPass('layout-studio', cell, run)
+        old.push(run)
+      }
       const run = await ctx.measure(process.execPath, [cli, 'verify', ...argv], { cwd: dir })
       checkPass('layout-studio', cell, run)
       ours.push(run)
@@ -80,6 +103,7 @@ export default async function verifyCli(ctx) {
       referenceRssKiB: ctx.median(theirs.map((r) => r.peakRssKiB)),
       oursRssKiB: ctx.median(ours.map((r) => r.peakRssKiB)),
       runs: { referenceMs: theirs.map((r) => Math.round(r.wallMs)), oursMs: ours.map((r) => Math.round(r.wallMs)) },
+      ...(ctx.baseline ? pairedWithBaseline(ctx, ours, old) : {}),
     }
     data.push(result)
     rows.push([
@@ -91,12 +115,25 @@ export default async function verifyCli(ctx) {
       `${result.ratio.toFixed(1)}×`,
       mib(result.referenceRssKiB),
       mib(result.oursRssKiB),
+      ...(ctx.baseline
+        ? [
+            seconds(result.baselineMs),
+            result.timeVsBaseline.toFixed(3),
+            mib(result.baselineRssKiB),
+            result.memoryVsBaseline === undefined ? 'n/a' : result.memoryVsBaseline.toFixed(3),
+          ]
+        : []),
     ])
   }
 
   const notes = [
     `Wall time: medians of ${ctx.repeat} paired, interleaved whole-process runs per cell (both verdicts PASS); ratio = median of the per-pair ratios (reference ÷ layout-studio).`,
   ]
+  if (ctx.baseline) {
+    notes.push(
+      `Baseline: the CLI built from ${ctx.baseline.ref} (${ctx.baseline.commit.slice(0, 12)}), run between the reference and this build in every repetition; this ÷ baseline = median of the per-repetition ratios of wall time, of CPU time (user + system, all threads: less disturbed by other load than wall time) and of peak RSS (1.000: no change).`,
+    )
+  }
   const series = data.filter((d) => cells.find((c) => c.steps === d.steps && c.artifacts === d.artifacts && c.threshold === d.threshold)?.series)
   if (series.length >= 3) {
     const ours = linearFit(series.map((d) => ({ x: d.artifacts, y: d.oursMs })))
@@ -109,7 +146,17 @@ export default async function verifyCli(ctx) {
   }
   return {
     title: 'verify: layout-studio vs in-toto-verify',
-    columns: ['bundle (steps × artifacts × threshold)', 'links', 'link MB', 'in-toto-verify s', 'layout-studio s', 'ratio', 'in-toto-verify MiB', 'layout-studio MiB'],
+    columns: [
+      'bundle (steps × artifacts × threshold)',
+      'links',
+      'link MB',
+      'in-toto-verify s',
+      'layout-studio s',
+      'ratio',
+      'in-toto-verify MiB',
+      'layout-studio MiB',
+      ...(ctx.baseline ? ['baseline s', 'time this ÷ baseline', 'CPU time this ÷ baseline', 'baseline MiB', 'memory this ÷ baseline'] : []),
+    ],
     rows,
     notes,
     data,
