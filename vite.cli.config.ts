@@ -15,8 +15,8 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     rolldownOptions: {
-      // decode-worker: the link decoding thread, spawned by src/cli/decode-pool.ts from beside the entry.
-      input: { 'layout-studio': 'src/cli/main.ts', 'decode-worker': 'src/cli/decode-worker.ts' },
+      // decode-worker: the link decoding thread, spawned by src/cli/links/threads.ts from beside the entry.
+      input: { 'layout-studio': 'src/cli/main.ts', 'decode-worker': 'src/cli/links/worker.ts' },
       output: { entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     },
   },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the `layout-studio` command (see program.ts). */
-import { startThreadsFor } from './decode-threads.ts'
+import { startThreadsFor } from './links/threads.ts'
 
 // A reader that stops early (`layout-studio verify … | head`) closes the pipe: not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -11,7 +11,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2)
-// Link decoding threads boot while the program below loads (decode-threads.ts).
+// Link decoding threads boot while the program below loads (links/threads.ts).
 startThreadsFor(argv)
 const { main } = await import('./program.ts')
 process.exitCode = await main(argv)

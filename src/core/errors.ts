@@ -121,6 +121,27 @@ export function prefixPath(base: string, path: string | undefined): string {
   return path.startsWith('[') ? `${base}${path}` : `${base}.${path}`
 }
 
+/** A problem as plain data: what survives a thread crossing (errors lose their class there). */
+export interface ErrorInfo {
+  readonly code: CoreErrorCode | 'internal'
+  /** The reference's exception for it (the report's `errorType`). */
+  readonly exception: ReferenceException
+  readonly message: string
+  readonly detail: string
+  readonly file?: string
+  readonly path?: string
+}
+
+/** Any thrown value as plain data, attributed to `file` when it does not name one; `internal` for what is not a CoreError. */
+export function toErrorInfo(error: unknown, file?: string): ErrorInfo {
+  if (error instanceof CoreError) {
+    const located = error.inFile(file)
+    return { code: located.code, exception: located.exception, message: located.message, detail: located.detail, file: located.file, path: located.path }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return { code: 'internal', exception: 'Error', message, detail: message, file }
+}
+
 /** One problem found while validating a document; validation reports all of them at once. */
 export interface Issue {
   /** JSON path, `""` for the document itself. */

@@ -18,7 +18,7 @@ import { ownerKeysFor } from '../../src/core/keys/openpgp-keys.ts'
 import type { VerificationReport } from '../../src/core/verify/report.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
-import { DirectoryLinkSource } from '../../src/cli/node-fs.ts'
+import { DirectoryLinks } from '../../src/cli/links/index.ts'
 import { FIXTURES } from '../support/vectors.ts'
 
 const APT = join(FIXTURES, 'apt-transport-in-toto')
@@ -42,7 +42,7 @@ function workDir(files: readonly [string, string][]): string {
 async function verifyIn(dir: string, layout: string, layoutKeys: VerificationKey[], now?: Date): Promise<VerificationReport> {
   return verifyLayoutFile(readFileSync(layout), 'root.layout', {
     layoutKeys,
-    links: new DirectoryLinkSource(dir),
+    links: new DirectoryLinks(dir),
     inspections: new SubprocessInspectionRunner({ cwd: dir }),
     now,
   })

@@ -21,7 +21,7 @@ import { generateKeyPair } from '../../src/core/keys/generate.ts'
 import { importPrivateKey, importPublicKey, importVerifyKeyFile } from '../../src/core/keys/import.ts'
 import type { PublicKey } from '../../src/core/keys/types.ts'
 import { DEMO } from '../../src/core/keys/__tests__/fixtures.ts'
-import { MemoryLinkSource } from '../../src/core/verify/sources.ts'
+import { memoryLinks } from '../../src/core/links/index.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
 
 const FILE = 'untrusted/input.link'
@@ -224,7 +224,7 @@ describe('malformed signatures, found when verifying', () => {
     expect(error).toBeInstanceOf(CoreError)
     expect(error).toMatchObject({ code: kase.code, message: expect.stringMatching(kase.says) })
 
-    const report = await verifyLayoutFile(utf8(kase.text), 'root.layout', { layoutKeys: [ED25519_PUBLIC], links: new MemoryLinkSource([]), now: new Date('2029-01-01T00:00:00Z') })
+    const report = await verifyLayoutFile(utf8(kase.text), 'root.layout', { layoutKeys: [ED25519_PUBLIC], links: memoryLinks([]), now: new Date('2029-01-01T00:00:00Z') })
     expect(report.verdict).toBe('fail')
     expect(report.failure).toMatchObject({ file: 'root.layout', message: expect.stringContaining(ED25519_PUBLIC.keyid) })
   })

@@ -11,13 +11,15 @@ import { generateKeyPair } from '../../src/core/keys/generate.ts'
 import { importVerifyKeyFile } from '../../src/core/keys/import.ts'
 import type { PrivateKey } from '../../src/core/keys/types.ts'
 import { parseLayout } from '../../src/core/model/layout.ts'
-import type { LinkDecoder } from '../../src/core/verify/decode.ts'
 import type { VerificationReport } from '../../src/core/verify/report.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
 import { freshCopy, loadVectors, type Vector } from '../support/vectors.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
-import { DirectoryLinkSource } from '../../src/cli/node-fs.ts'
+import { DirectoryLinks, type DirectoryLinksOptions } from '../../src/cli/links/index.ts'
 import { cli, type CliResult } from '../../src/cli/__tests__/harness.ts'
+
+/** Links read on the calling thread, whatever their size. */
+export const HERE: DirectoryLinksOptions = { minParallelBytes: Number.POSITIVE_INFINITY }
 
 /** A vector that passes and has link files to replace. */
 export function passingVector(): Vector {
@@ -34,7 +36,8 @@ export interface Bundle {
   readonly linksDir: string
   /** Link file names of the vector. */
   readonly links: readonly string[]
-  verify(decoder?: LinkDecoder): Promise<VerificationReport>
+  /** `links`: how the directory is read (on this thread by default). */
+  verify(links?: DirectoryLinksOptions): Promise<VerificationReport>
   dispose(): void
 }
 
@@ -46,16 +49,15 @@ export function copyOf(vector: Vector): Bundle {
     work: copy.work,
     linksDir,
     links: readdirSync(linksDir).filter((name) => name.endsWith('.link')),
-    async verify(decoder) {
+    async verify(options = HERE) {
       const keys = vector.layoutKeys.map((path, index) => {
         const file = resolve(copy.work, path)
         return importVerifyKeyFile(readFileSync(file, 'utf8'), vector.keyTypes[index] ?? 'rsa', file)
       })
       return verifyLayoutFile(readFileSync(join(copy.root, 'layout', 'root.layout')), 'root.layout', {
         layoutKeys: keys,
-        links: new DirectoryLinkSource(linksDir),
+        links: new DirectoryLinks(linksDir, options),
         inspections: new SubprocessInspectionRunner({ cwd: copy.work }),
-        decoder,
       })
     },
     dispose: copy.dispose,

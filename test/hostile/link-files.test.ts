@@ -5,19 +5,18 @@
 import { closeSync, mkdirSync, openSync, ftruncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { sequentialDecoder, type LinkDecoder } from '../../src/core/verify/decode.ts'
-import { DecodePool } from '../../src/cli/decode-pool.ts'
-import { DEFAULT_MAX_LINK_BYTES } from '../../src/cli/node-fs.ts'
+import { DecodingPool, type DirectoryLinksOptions } from '../../src/cli/links/index.ts'
+import { DEFAULT_MAX_LINK_BYTES } from '../../src/cli/links/index.ts'
 import { MAX_DEPTH } from '../../src/core/json/parse.ts'
-import { copyOf, passingVector, timed } from './helpers.ts'
+import { copyOf, passingVector, timed, HERE } from './helpers.ts'
 
 const vector = passingVector()
-const pool = new DecodePool({ threads: 2, minParallelBytes: 0 })
+const pool = new DecodingPool(2)
 afterAll(() => pool.close())
 
-const decoders: Array<[string, LinkDecoder]> = [
-  ['sequential', sequentialDecoder],
-  ['worker pool', pool],
+const decoders: Array<[string, DirectoryLinksOptions]> = [
+  ['sequential', HERE],
+  ['worker pool', { pool, minParallelBytes: 0 }],
 ]
 
 describe.each(decoders)('hostile link input (%s decoder)', (_, decoder) => {

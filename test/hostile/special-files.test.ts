@@ -7,12 +7,11 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DecodePool } from '../../src/cli/decode-pool.ts'
-import { sequentialDecoder, type LinkDecoder } from '../../src/core/verify/decode.ts'
-import { copyOf, expectNoCrash, jsonReport, mkfifo, passingVector, unixSocket, verifyCli, type Bundle } from './helpers.ts'
+import { DecodingPool, type DirectoryLinksOptions } from '../../src/cli/links/index.ts'
+import { copyOf, expectNoCrash, jsonReport, mkfifo, passingVector, unixSocket, verifyCli, type Bundle, HERE } from './helpers.ts'
 
 const vector = passingVector()
-const pool = new DecodePool({ threads: 2, minParallelBytes: 0 })
+const pool = new DecodingPool(2)
 afterAll(() => pool.close())
 
 type Kind = 'FIFO' | 'socket' | 'endless device' | 'directory'
@@ -84,9 +83,9 @@ describe.each(inputs)('a special file as the $what', ({ what, place, extra }) =>
   })
 })
 
-const decoders: Array<[string, LinkDecoder]> = [
-  ['sequential', sequentialDecoder],
-  ['worker pool', pool],
+const decoders: Array<[string, DirectoryLinksOptions]> = [
+  ['sequential', HERE],
+  ['worker pool', { pool, minParallelBytes: 0 }],
 ]
 
 describe.each(decoders)('a special file as a link file (%s decoder)', (_, decoder) => {

@@ -11,9 +11,8 @@ import { verifyBundle } from '../../src/core/bundle/verify-bundle.ts'
 import { importVerifyKeyFile } from '../../src/core/keys/import.ts'
 import type { VerificationReport } from '../../src/core/verify/report.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
-import { DecodePool } from '../../src/cli/decode-pool.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
-import { DirectoryLinkSource } from '../../src/cli/node-fs.ts'
+import { DecodingPool, DirectoryLinks } from '../../src/cli/links/index.ts'
 import { vectorRequest } from '../../src/core/bundle/__tests__/vector-request.ts'
 import { FIXTURES, freshCopy, loadVectors, type Vector } from '../support/vectors.ts'
 
@@ -34,7 +33,7 @@ export function withoutTimings(report: VerificationReport): unknown {
 /** The reports of every vector on `host`, by vector name, as JSON text ready to compare. */
 export async function vectorReports(host: Host): Promise<Map<string, string>> {
   const out = new Map<string, string>()
-  const pool = host === 'threads' ? new DecodePool({ threads: 2, minParallelBytes: 0 }) : undefined
+  const pool = host === 'threads' ? new DecodingPool(2) : undefined
   try {
     for (const vector of loadVectors()) out.set(vector.name, JSON.stringify(await reportOf(vector, host, pool), null, 2))
   } finally {
@@ -43,7 +42,7 @@ export async function vectorReports(host: Host): Promise<Map<string, string>> {
   return out
 }
 
-async function reportOf(vector: Vector, host: Host, pool: DecodePool | undefined): Promise<unknown> {
+async function reportOf(vector: Vector, host: Host, pool: DecodingPool | undefined): Promise<unknown> {
   const parameters = vector.expected.substitution_parameters ? new Map(Object.entries(vector.expected.substitution_parameters)) : undefined
   if (host === 'bundle') {
     const { analysis, report } = await verifyBundle({ ...vectorRequest(vector.name), now: NOW })
@@ -57,10 +56,10 @@ async function reportOf(vector: Vector, host: Host, pool: DecodePool | undefined
     })
     const report = await verifyLayoutFile(readFileSync(join(copy.root, 'layout', 'root.layout')), 'root.layout', {
       layoutKeys: keys,
-      links: new DirectoryLinkSource(join(copy.root, 'links')),
+      // On this thread, or (minParallelBytes 0) on the threads even for the vectors' small files.
+      links: new DirectoryLinks(join(copy.root, 'links'), pool ? { pool, minParallelBytes: 0 } : { minParallelBytes: Number.POSITIVE_INFINITY }),
       inspections: new SubprocessInspectionRunner({ cwd: copy.work }),
       parameters: vector.expected.runner === 'api' ? parameters : undefined,
-      decoder: pool,
       now: NOW,
     })
     return withoutTimings(report)

@@ -15,7 +15,7 @@ import { importOpenPgpKeys } from '../../core/openpgp/import.ts'
 import { ownerKeysFor } from '../../core/keys/openpgp-keys.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
-import { DirectoryLinkSource } from '../node-fs.ts'
+import { DirectoryLinks } from '../links/index.ts'
 import { freshCopy } from '../../../test/support/vectors.ts'
 import { loadGpgVectors, type GpgVector } from '../../../test/support/vectors-gpg.ts'
 
@@ -46,7 +46,7 @@ async function verify(vector: GpgVector, keys: () => Promise<VerificationKey[]>)
     }
     const report = await verifyLayoutFile(readFileSync(join(copy.root, 'layout', 'root.layout')), 'root.layout', {
       layoutKeys,
-      links: new DirectoryLinkSource(join(copy.root, 'links')),
+      links: new DirectoryLinks(join(copy.root, 'links')),
       inspections: new SubprocessInspectionRunner({ cwd: copy.work }),
     })
     return { verdict: report.verdict, stage: report.failure?.stage ?? 'none', errorType: report.failure?.errorType ?? null, message: report.failure?.message }

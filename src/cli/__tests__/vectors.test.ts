@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
-import { DirectoryLinkSource } from '../node-fs.ts'
+import { DirectoryLinks } from '../links/index.ts'
 import { freshCopy, loadVectors } from '../../../test/support/vectors.ts'
 
 const vectors = loadVectors()
@@ -31,7 +31,7 @@ describe('reference vectors', () => {
           vector.expected.runner === 'api' && vector.expected.substitution_parameters ? new Map(Object.entries(vector.expected.substitution_parameters)) : undefined
         const report = await verifyLayoutFile(readFileSync(layoutPath), 'root.layout', {
           layoutKeys: keys,
-          links: new DirectoryLinkSource(join(copy.root, 'links')),
+          links: new DirectoryLinks(join(copy.root, 'links')),
           inspections: new SubprocessInspectionRunner({ cwd: copy.work }),
           parameters,
         })

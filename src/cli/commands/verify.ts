@@ -8,13 +8,12 @@ import { parseJsonBytes } from '../../core/json/parse.ts'
 import { describeJsonType, joinPath, type JsonValue } from '../../core/json/value.ts'
 import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import type { PublicKey } from '../../core/keys/types.ts'
-import { toErrorInfo } from '../../core/verify/decode.ts'
+import { toErrorInfo } from '../../core/errors.ts'
 import { failureReport, type Failure, type VerificationReport } from '../../core/verify/report.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
 import { loadPublicKeyFile, MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
-import { DecodePool } from '../decode-pool.ts'
-import { DirectoryLinkSource } from '../node-fs.ts'
+import { DirectoryLinks } from '../links/index.ts'
 import { renderReport } from '../report-text.ts'
 import { UsageError, collect } from '../usage.ts'
 import { progressReporter } from '../progress.ts'
@@ -85,16 +84,15 @@ async function verifyWithFlags(flags: VerifyFlags): Promise<VerificationReport> 
   const parameters = flags.substitutionParameters ? await loadParameters(flags.substitutionParameters) : undefined
   const layoutBytes = await readInputFile(flags.layout, 'layout')
   // Big bundles decode their links on worker threads (small ones stay on this thread); main.ts
-  // started them before the program loaded (decode-threads.ts), and the pool takes those.
-  const decoder = new DecodePool()
+  // started them before the program loaded (links/threads.ts), and the links take those.
+  const links = new DirectoryLinks(flags.linkDir)
   return verifyLayoutFile(layoutBytes, flags.layout, {
     layoutKeys: keys,
-    links: new DirectoryLinkSource(flags.linkDir),
+    links,
     inspections: new SubprocessInspectionRunner({ timeoutSeconds: timeout }),
     parameters,
-    decoder,
     onProgress: flags.quiet || flags.format === 'json' ? undefined : progressReporter(),
-  }).finally(() => decoder.close())
+  }).finally(() => links.close())
 }
 
 /** A failure before or outside verification, as the report's failure and the exit code. */

@@ -7,8 +7,8 @@ import type { Envelope } from '../envelope/types.ts'
 import { importPublicKey } from '../keys/import.ts'
 import type { JsonValue } from '../json/value.ts'
 import { pythonStr } from '../model/names.ts'
-import { readLinkEnvelope, toErrorInfo } from '../verify/decode.ts'
-import type { ArtifactRegionMemo } from '../verify/region-memo.ts'
+import { toErrorInfo } from '../errors.ts'
+import { LinkReader } from '../links/index.ts'
 
 export type FileKind =
   /** A metablock link (`{"signed": {"_type": "link"}, "signatures": …}`). */
@@ -37,7 +37,7 @@ export interface ClassifiedFile {
   /**
    * Signed documents, for matching and for the verifier (not sent across threads): read with
    * the verifier's own reader, so the verifier can take it instead of reading the file again
-   * (classified-decoder.ts).
+   * (links/memory.ts `classifiedLinks`).
    */
   readonly envelope?: Envelope
 }
@@ -45,18 +45,18 @@ export interface ClassifiedFile {
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/
 
 /**
- * What `bytes` is. With a `memo` (region-memo.ts), artifact maps the files classified before
- * it held (the links of one step, a step's products as the next one's materials) are not
- * read again; the envelopes then share those maps.
+ * What `bytes` is, read with `reader`. With a region memo in the reader, artifact maps the
+ * files it read before held (the links of one step, a step's products as the next one's
+ * materials) are not read again; the envelopes then share those maps.
  */
-export function classifyFile(path: string, bytes: Uint8Array, memo?: ArtifactRegionMemo): ClassifiedFile {
+export function classifyFile(path: string, bytes: Uint8Array, reader: LinkReader = new LinkReader()): ClassifiedFile {
   const base = { path, size: bytes.length, signers: [] as string[] }
   const start = firstNonSpace(bytes)
   if (start === 0x7b /* { */ || path.endsWith('.link') || path.endsWith('.layout')) {
     let envelope: Envelope
     try {
       // readEnvelope's result and errors, faster for links as in-toto writes them (fast-link.ts).
-      envelope = readLinkEnvelope(bytes, path, { memo })
+      envelope = reader.read(bytes, path)
     } catch (error) {
       const asKey = start === 0x7b ? tryKey(bytes, path) : undefined
       if (asKey) return { ...base, kind: 'key', keyid: asKey }

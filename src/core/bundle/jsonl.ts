@@ -6,7 +6,7 @@
  */
 import { readEnvelope } from '../envelope/read.ts'
 import { linkFileName } from '../model/names.ts'
-import { toErrorInfo } from '../verify/decode.ts'
+import { toErrorInfo } from '../errors.ts'
 import { stepNameOf } from './classify.ts'
 
 export interface JsonlEntry {

@@ -10,14 +10,15 @@ import { verifyEnvelopeSignature } from '../envelope/verify.ts'
 import { pythonEquals, type JsonValue } from '../json/value.ts'
 import type { PublicKey } from '../keys/types.ts'
 import { linkFileName } from '../model/names.ts'
-import type { InspectionRunner, LinkSource } from '../verify/sources.ts'
+import type { Links } from '../links/index.ts'
+import type { InspectionRunner } from '../verify/inspection-runner.ts'
 import { stepNameOf } from './classify.ts'
 
 export class PrerecordedInspectionRunner implements InspectionRunner {
-  private readonly links: LinkSource
+  private readonly links: Pick<Links, 'read'>
   private readonly ownerKeys: readonly PublicKey[]
 
-  constructor(links: LinkSource, ownerKeys: readonly PublicKey[]) {
+  constructor(links: Pick<Links, 'read'>, ownerKeys: readonly PublicKey[]) {
     this.links = links
     this.ownerKeys = ownerKeys
   }

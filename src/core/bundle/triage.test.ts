@@ -6,7 +6,7 @@ import { readEnvelope } from '../envelope/read.ts'
 import { generateKeyPair } from '../keys/generate.ts'
 import { createInspection } from '../model/layout.ts'
 import { createLink } from '../model/link.ts'
-import { MemoryLinkSource } from '../verify/sources.ts'
+import { memoryLinks } from '../links/index.ts'
 import { classifyFile } from './classify.ts'
 import { splitJsonl } from './jsonl.ts'
 import { PrerecordedInspectionRunner } from './prerecorded.ts'
@@ -91,7 +91,7 @@ describe('inspections satisfied by a signed inspection link', () => {
     const inspection = createInspection('untar', { run: ['tar', 'xzf', 'foo.tar.gz'] })
     const link = createLink('untar', { command: ['tar', 'xzf', 'foo.tar.gz'], byproducts: new Map([['return-value', 0n]]) })
     const signed = async (key: typeof owner, l = link) => utf8(serializeEnvelope(await addSignatures(createEnvelope({ type: 'link', link: l }, 'metablock'), [key])))
-    const run = async (bytes: Uint8Array) => new PrerecordedInspectionRunner(new MemoryLinkSource([['untar.link', bytes]]), [owner.publicKey]).run(inspection)
+    const run = async (bytes: Uint8Array) => new PrerecordedInspectionRunner(memoryLinks([['untar.link', bytes]]), [owner.publicKey]).run(inspection)
     expect(await run(await signed(owner))).toMatchObject({ status: 'ran', how: 'prerecorded' })
     expect(await run(await signed(stranger))).toMatchObject({ status: 'not-run', reason: expect.stringMatching(/no layout owner key signed it/) })
     expect(await run(await signed(owner, { ...link, command: ['true'] }))).toMatchObject({ status: 'not-run', reason: expect.stringMatching(/command differs/) })

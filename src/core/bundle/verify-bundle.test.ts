@@ -11,7 +11,7 @@ import { parseEmulatedCommand } from './emulate.ts'
 import { readBundleFiles, verifyBundle } from './verify-bundle.ts'
 import type { BundleInput } from './assemble.ts'
 import { FULL, inTotoLink } from '../../../test/core/support/in-toto-link.ts'
-import type { PackedArtifactMap } from '../verify/packed-artifacts.ts'
+import type { PackedArtifactMap } from '../links/index.ts'
 
 const vectors = loadVectors()
 

@@ -11,12 +11,10 @@ import { importPublicKey } from '../keys/import.ts'
 import type { PublicKey } from '../keys/types.ts'
 import type { Layout, Link } from '../model/types.ts'
 import type { VerificationReport } from '../verify/report.ts'
-import { MemoryLinkSource } from '../verify/sources.ts'
-import { toErrorInfo } from '../verify/decode.ts'
+import { toErrorInfo } from '../errors.ts'
 import { verifyLayoutFile, type Progress } from '../verify/verify.ts'
-import { ArtifactRegionMemo } from '../verify/region-memo.ts'
+import { ArtifactRegionMemo, type ClassifiedLinkFile, classifiedLinks, LinkReader } from '../links/index.ts'
 import { assembleBundle, type Bundle, type BundleFile, type BundleInput, type Refusal } from './assemble.ts'
-import { ClassifiedLinkDecoder } from './classified-decoder.ts'
 import { classifyFile, type ClassifiedFile } from './classify.ts'
 import { EmulatedInspectionRunner, firstRunner } from './emulate.ts'
 import type { BundleLimits } from './limits.ts'
@@ -90,11 +88,11 @@ export interface BundleOptions {
 }
 
 export async function readBundleFiles(links: readonly BundleInput[], products: readonly BundleInput[], limits?: BundleLimits): Promise<BundleFiles> {
-  // One memo for the whole bundle: nothing here sends the maps to another thread (region-memo.ts).
-  const memo = new ArtifactRegionMemo()
+  // One reader and memo for the whole bundle: nothing here sends the maps to another thread (region-memo.ts).
+  const reader = new LinkReader({ memo: new ArtifactRegionMemo() })
   // Each link is classified as it joins the bundle, while the next files are read.
   const classified: ClassifiedFile[] = []
-  const onFile = (file: BundleFile) => void classified.push(classifyFile(file.path, file.bytes, memo))
+  const onFile = (file: BundleFile) => void classified.push(classifyFile(file.path, file.bytes, reader))
   const [linkBundle, productBundle] = await Promise.all([assembleBundle(links, { expand: true, limits, onFile }), assembleBundle(products, { expand: false, limits })])
   return { links: linkBundle, products: productBundle, classified }
 }
@@ -103,10 +101,9 @@ interface Prepared {
   readonly analysis: BundleAnalysis
   readonly layout?: Layout
   readonly keys: PublicKey[]
-  readonly links: ReadonlyMap<string, Uint8Array>
+  /** The link files, with the envelopes classification read from them. */
+  readonly links: ReadonlyMap<string, ClassifiedLinkFile>
   readonly products: ReadonlyMap<string, Uint8Array>
-  /** Gives the verifier the envelopes classification read. */
-  readonly decoder: ClassifiedLinkDecoder
 }
 
 async function prepare(request: BundleRequest, known?: BundleFiles): Promise<Prepared> {
@@ -136,7 +133,7 @@ async function prepare(request: BundleRequest, known?: BundleFiles): Promise<Pre
   }
   const { links, products, classified } = known ?? (await readBundleFiles(request.links, request.products, request.limits))
   const triage = triageBundle(layout, classified)
-  const linkFiles = [...links.files.values()]
+  const linkFiles = [...links.files]
   return {
     analysis: {
       layout: layoutInfo,
@@ -148,9 +145,8 @@ async function prepare(request: BundleRequest, known?: BundleFiles): Promise<Pre
     },
     layout,
     keys,
-    links: new Map([...links.files].map(([path, file]) => [path, file.bytes])),
+    links: new Map(linkFiles.map(([path, file], index) => [path, { path, bytes: file.bytes, envelope: classified[index]?.envelope }])),
     products: new Map([...products.files].map(([path, file]) => [path, file.bytes])),
-    decoder: new ClassifiedLinkDecoder(linkFiles.map((file, index) => ({ bytes: file.bytes, envelope: classified[index]?.envelope }))),
   }
 }
 
@@ -166,7 +162,8 @@ export async function verifyBundle(
 ): Promise<BundleVerification> {
   const prepared = await prepare(request, options.files)
   if (!request.layout || prepared.keys.length === 0) return { analysis: prepared.analysis }
-  const links = new MemoryLinkSource(prepared.links)
+  // The verifier takes the envelopes classification read.
+  const links = classifiedLinks(prepared.links.values())
   // Inspection links are kept so the rule trace can show the hashes they recorded.
   const inspectionLinks = new Map<string, Link>()
   const runner = firstRunner([
@@ -184,17 +181,16 @@ export async function verifyBundle(
       },
     },
     parameters: request.parameters,
-    decoder: prepared.decoder,
     now: request.now,
     signal: options.signal,
     onProgress: options.onProgress,
   })
   const used = usedStepLinks(report.steps, (path) => {
-    const bytes = prepared.links.get(path)
-    if (bytes === undefined) return undefined
+    const file = prepared.links.get(path)
+    if (file === undefined) return undefined
     try {
       // A used link was verified, so classification read it: no second parse.
-      const envelope = prepared.decoder.envelopeOf(bytes) ?? readEnvelope(bytes, path)
+      const envelope = file.envelope ?? readEnvelope(file.bytes, path)
       return envelope.content.type === 'link' ? envelope.content.link : undefined
     } catch {
       return undefined

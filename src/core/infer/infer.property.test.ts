@@ -11,7 +11,7 @@ import { generateKeyPair } from '../keys/generate.ts'
 import type { PrivateKey } from '../keys/types.ts'
 import type { Layout } from '../model/types.ts'
 import { parseRule } from '../rules/parse.ts'
-import { MemoryLinkSource } from '../verify/sources.ts'
+import { memoryLinks } from '../links/index.ts'
 import { verifySupplyChain } from '../verify/verify.ts'
 import { chainPlan, runChain, signLinks, withDigest, type RecordedLink, type SignedLink } from './__tests__/chains.ts'
 import { inferLayout } from './infer.ts'
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 async function verify(layout: Layout, links: readonly SignedLink[]) {
   const envelope = await signDocument({ type: 'layout', layout }, [owner])
-  return verifySupplyChain({ layout: envelope, layoutKeys: [owner.publicKey], links: new MemoryLinkSource(links.map((link) => [link.file, link.bytes])) })
+  return verifySupplyChain({ layout: envelope, layoutKeys: [owner.publicKey], links: memoryLinks(links.map((link) => [link.file, link.bytes])) })
 }
 
 async function infer(links: readonly SignedLink[], order: readonly number[]) {

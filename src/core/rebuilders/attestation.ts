@@ -26,7 +26,7 @@ import type { JsonObject, JsonValue } from '../json/value.ts'
 import type { ArtifactMap, HashDict } from '../model/types.ts'
 import type { GpgSignatureObject } from '../openpgp/verify-signature.ts'
 import { stepNameOf } from '../bundle/classify.ts'
-import { toErrorInfo } from '../verify/decode.ts'
+import { toErrorInfo } from '../errors.ts'
 
 /** How an attestation was read: by the ordinary in-toto reader, or in rebuilderd mode. */
 export type AttestationMode = 'in-toto' | 'rebuilderd'

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { createLink } from '../model/link.ts'
 import type { HashDict, Layout, Link, Step } from '../model/types.ts'
-import type { DecodeResult } from './decode.ts'
+import type { LinkResult as DecodeResult } from '../links/index.ts'
 import { type EarlyCandidate, EarlyStepRules } from './early-rules.ts'
 import { stringKey } from './item-keys.ts'
 import { evaluateRuleList } from './rules.ts'

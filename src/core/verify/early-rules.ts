@@ -12,7 +12,7 @@
  */
 import type { Link, RuleSource, Step } from '../model/types.ts'
 import { parseRule } from '../rules/parse.ts'
-import type { DecodeResult } from './decode.ts'
+import type { LinkResult } from '../links/index.ts'
 import { nameKey, stringKey } from './item-keys.ts'
 import type { RuleListTrace } from './report.ts'
 import { evaluateRuleList } from './rules.ts'
@@ -58,7 +58,7 @@ interface StepState {
 
 export class EarlyStepRules {
   private readonly steps: readonly StepState[]
-  private readonly results = new Map<number, DecodeResult>()
+  private readonly results = new Map<number, LinkResult>()
   /** For each request, the steps it is a candidate of (a step listing a file twice, twice). */
   private readonly stepsOfRequest = new Map<number, StepState[]>()
   private readonly stepKeys: ReadonlySet<string>
@@ -85,7 +85,7 @@ export class EarlyStepRules {
   }
 
   /** Takes one decode result as it arrives; evaluates the steps that became ready. Never throws. */
-  arrived(request: number, result: DecodeResult): void {
+  arrived(request: number, result: LinkResult): void {
     if (this.results.has(request)) return
     this.results.set(request, result)
     let guessed = false

@@ -3,7 +3,7 @@
  * `Failure`, and only the verifier catches it. Errors met on the way (a file that does not
  * parse, a key that cannot verify) already carry the reference's exception name and kind.
  */
-import type { ErrorInfo } from './decode.ts'
+import type { ErrorInfo } from '../errors.ts'
 import type { Failure, Stage } from './report.ts'
 
 /** Raised inside the verifier to stop at a failure; never escapes it. */

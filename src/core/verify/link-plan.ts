@@ -9,8 +9,8 @@ import { linkFileName, sublayoutLinkDirName } from '../model/names.ts'
 import type { Layout, LayoutKey, Step } from '../model/types.ts'
 import type { KnownCertificates } from '../openpgp/verify-signature.ts'
 import { joinPosix } from '../record/posix-path.ts'
-import type { DecodeRequest, ErrorInfo } from './decode.ts'
-import { toErrorInfo } from './decode.ts'
+import { type ErrorInfo, toErrorInfo } from '../errors.ts'
+import type { LinkRequest } from '../links/index.ts'
 import { toVerificationKey } from './verification-key.ts'
 
 /** What may sign a candidate: the key, or why the layout's key for it cannot verify anything. */
@@ -31,7 +31,7 @@ export interface Candidate {
 
 /** The decode requests of one layout level, built step by step. */
 export class LinkRequests {
-  readonly list: DecodeRequest[] = []
+  readonly list: LinkRequest[] = []
   private readonly indexOf = new Map<string, number>()
   private readonly context: RequestContext
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { fnmatch } from '../rules/fnmatch.ts'
 import { createLink } from '../model/link.ts'
 import type { ArtifactMap, HashDict, Link, RuleSource } from '../model/types.ts'
-import { packArtifacts, unpackArtifacts } from './packed-artifacts.ts'
+import { packArtifacts, unpackArtifacts } from '../links/packed-artifacts.ts'
 import { evaluateRuleList } from './rules.ts'
 
 /** Python `os.path.join(a, b)` on POSIX plus in-toto's `\` → `/`, written independently of rules.ts. */

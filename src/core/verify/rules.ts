@@ -7,11 +7,11 @@
  * is left at the end is implicitly allowed (spec §4.3.3.1).
  */
 import { CoreError } from '../errors.ts'
-import type { ArtifactMap, HashDict, Link, RuleSource } from '../model/types.ts'
+import { type ArtifactIndex, artifactIndex, hashDictsEqual } from '../model/artifact-index.ts'
+import type { ArtifactMap, Link, RuleSource } from '../model/types.ts'
 import { compilePattern } from '../rules/fnmatch.ts'
 import { formatRule, parseRule } from '../rules/parse.ts'
 import type { ArtifactKind, ArtifactRule, MatchRule } from '../rules/types.ts'
-import { isAscending, PackedArtifactMap } from './packed-artifacts.ts'
 import type { MatchMiss, RuleFailure, RuleListTrace, RuleTrace } from './report.ts'
 
 /** The links MATCH rules may refer to, keyed by step (or inspection) name key. */
@@ -29,69 +29,45 @@ export function joinArtifactPath(prefix: string, path: string): string {
   return joined.includes('\\') ? joined.replace(/\\/g, '/') : joined
 }
 
-/** Python `!=` on two hash dicts: same algorithms, identical digest strings. */
-export function hashDictsEqual(a: HashDict, b: HashDict): boolean {
-  if (a.size !== b.size) return false
-  for (const [algorithm, digest] of a) if (b.get(algorithm) !== digest) return false
-  return true
-}
-
 /** How the entry `pathA` of `a` compares with the entry `pathB` of `b`. */
 type EntryComparison = 'equal' | 'differs' | 'missing-a' | 'missing-b'
 
-/**
- * {@link hashDictsEqual} on two entries, looked up once each; packed maps compare their digest
- * bytes without building strings or hash dicts (the rules compare tens of thousands of entries).
- */
-function compareEntries(a: ArtifactMap, pathA: string, b: ArtifactMap, pathB: string, queue?: Queue, at = -1): EntryComparison {
-  if (a instanceof PackedArtifactMap && b instanceof PackedArtifactMap) {
-    const i = positionIn(a, pathA, queue, at)
-    if (i === undefined) return 'missing-a'
-    const j = positionIn(b, pathB, queue, at)
-    if (j === undefined) return 'missing-b'
-    return a.sameDigest(i, b, j) ? 'equal' : 'differs'
-  }
-  const x = a.get(pathA)
-  if (x === undefined) return 'missing-a'
-  const y = b.get(pathB)
-  if (y === undefined) return 'missing-b'
-  return hashDictsEqual(x, y) ? 'equal' : 'differs'
+/** {@link hashDictsEqual} on two entries, each found once (by position where the queue knows it). */
+function compareEntries(a: ArtifactIndex, pathA: string, b: ArtifactIndex, pathB: string, queue?: Queue, at = -1): EntryComparison {
+  const i = positionIn(a, pathA, queue, at)
+  if (i === undefined) return 'missing-a'
+  const j = positionIn(b, pathB, queue, at)
+  if (j === undefined) return 'missing-b'
+  return a.sameHashes(i, b, j) ? 'equal' : 'differs'
 }
 
-/**
- * Where `path` is in `map`. When it is the path at `at` in a packed queue, that index is its
- * position in the queue's map, and in another packed map it is found by that entry's bytes;
- * otherwise it is searched.
- */
-function positionIn(map: PackedArtifactMap, path: string, queue: Queue | undefined, at: number): number | undefined {
-  if (queue === undefined || !queue.packed || at < 0 || path !== queue.paths[at]) return map.indexOf(path)
-  return map === queue.map ? at : map.indexOfEntry(queue.map as PackedArtifactMap, at, path)
+/** Where `path` is in `index`; when it is the queue's entry at `at`, the index is told so (it may then answer without a search). */
+function positionIn(index: ArtifactIndex, path: string, queue: Queue | undefined, at: number): number | undefined {
+  return queue !== undefined && at >= 0 && path === queue.paths[at] ? index.find(path, queue.index, at) : index.find(path, undefined, -1)
 }
 
-/** Whether `map` has `path` (see {@link positionIn}). */
-function hasPath(map: ArtifactMap, path: string, queue: Queue, at: number): boolean {
-  return map instanceof PackedArtifactMap ? positionIn(map, path, queue, at) !== undefined : map.has(path)
+/** Whether `index` has `path` (see {@link positionIn}). */
+function hasPath(index: ArtifactIndex, path: string, queue: Queue, at: number): boolean {
+  return positionIn(index, path, queue, at) !== undefined
 }
 
 /**
  * A rule list's queue: the item's paths, each flagged while it is still queued. Rules only
  * remove, and removing clears flags instead of building a new list of 10,000 paths per rule.
- * An index into the list is a queue position throughout; for a packed map it is also the
- * path's position in the map, so rules look their own paths up without a search.
+ * An index into the list is a queue position throughout, and the path's position in the
+ * queue's artifact index, so rules look their own paths up without a search.
  */
 class Queue {
   readonly paths: readonly string[]
-  readonly map: ArtifactMap
-  readonly packed: boolean
+  readonly index: ArtifactIndex
   private readonly queued: Uint8Array
   /** Paths still queued. */
   size: number
 
-  constructor(map: ArtifactMap) {
-    this.map = map
-    this.packed = map instanceof PackedArtifactMap
-    // A packed map's own path list, shared: the queue never changes it.
-    this.paths = map instanceof PackedArtifactMap ? map.pathList : [...map.keys()]
+  constructor(index: ArtifactIndex) {
+    this.index = index
+    // The index's own path list, shared: the queue never changes it.
+    this.paths = index.paths
     this.queued = new Uint8Array(this.paths.length).fill(1)
     this.size = this.paths.length
   }
@@ -132,15 +108,29 @@ class Queue {
   }
 }
 
+/** The artifact indexes one rule list reads, each made once (a plain map's index is built as it is used). */
+class Indexes {
+  private readonly made = new Map<ArtifactMap, ArtifactIndex>()
+
+  of(map: ArtifactMap): ArtifactIndex {
+    let index = this.made.get(map)
+    if (index === undefined) {
+      index = artifactIndex(map)
+      this.made.set(map, index)
+    }
+    return index
+  }
+}
+
 /**
  * Evaluates one rule list of one item and returns its trace. The trace's status is `fail` at
  * the first failing rule; rules after it are `not-reached`.
  */
 export function evaluateRuleList(itemName: string, kind: ArtifactKind, rules: readonly RuleSource[], link: Link, links: RuleLinks): RuleListTrace {
-  const artifacts = kind === 'materials' ? link.materials : link.products
-  const queue = new Queue(artifacts)
+  const indexes = new Indexes()
+  const queue = new Queue(indexes.of(kind === 'materials' ? link.materials : link.products))
   // Rules only ever remove from the queue, so a sorted queue stays sorted.
-  const sorted = artifacts instanceof PackedArtifactMap ? artifacts.isSorted : isAscending(queue.paths)
+  const sorted = queue.index.sorted
   const trace: RuleTrace[] = []
   let failedAt: number | undefined
 
@@ -150,7 +140,7 @@ export function evaluateRuleList(itemName: string, kind: ArtifactKind, rules: re
       trace.push({ index, source: [...source], text: describeSource(source), status: 'not-reached', queueSize: 0, consumed: [] })
       continue
     }
-    const { consumedAt, ...entry } = evaluateRule(source, queue, sorted, link, links)
+    const { consumedAt, ...entry } = evaluateRule(source, queue, sorted, link, links, indexes)
     trace.push({ index, ...entry, queueSize: queue.size })
     if (entry.status === 'fail') {
       failedAt = index
@@ -176,7 +166,7 @@ type RuleOutcome = Omit<RuleTrace, 'index' | 'queueSize'> & {
   readonly consumedAt?: readonly number[]
 }
 
-function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: Link, links: RuleLinks): RuleOutcome {
+function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: Link, links: RuleLinks, indexes: Indexes): RuleOutcome {
   const base = { source: [...source], text: describeSource(source) }
   let rule: ArtifactRule
   try {
@@ -185,7 +175,7 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
     const message = error instanceof CoreError ? error.detail : String(error)
     return { ...base, status: 'fail', consumed: [], failure: { kind: 'malformed', message } }
   }
-  if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, sorted, links) }
+  if (rule.type === 'MATCH') return { ...base, ...evaluateMatch(rule, queue, sorted, links, indexes) }
   if (rule.type === 'REQUIRE') {
     // REQUIRE takes a literal name, not a pattern (in-toto 1.3.1 `verify_require_rule`).
     return queue.includes(rule.pattern)
@@ -206,12 +196,21 @@ function evaluateRule(source: RuleSource, queue: Queue, sorted: boolean, link: L
       return filtered.length === 0
         ? { ...base, status: 'pass', consumed: [] }
         : { ...base, status: 'fail', consumed: [], failure: { kind: 'disallowed', artifacts: pathsOf(filtered) } }
-    case 'CREATE':
-      return consuming(filteredWhere((path, at) => hasPath(link.products, path, queue, at) && !hasPath(link.materials, path, queue, at)))
-    case 'DELETE':
-      return consuming(filteredWhere((path, at) => hasPath(link.materials, path, queue, at) && !hasPath(link.products, path, queue, at)))
-    case 'MODIFY':
-      return consuming(filteredWhere((path, at) => compareEntries(link.materials, path, link.products, path, queue, at) === 'differs'))
+    case 'CREATE': {
+      const materials = indexes.of(link.materials)
+      const products = indexes.of(link.products)
+      return consuming(filteredWhere((path, at) => hasPath(products, path, queue, at) && !hasPath(materials, path, queue, at)))
+    }
+    case 'DELETE': {
+      const materials = indexes.of(link.materials)
+      const products = indexes.of(link.products)
+      return consuming(filteredWhere((path, at) => hasPath(materials, path, queue, at) && !hasPath(products, path, queue, at)))
+    }
+    case 'MODIFY': {
+      const materials = indexes.of(link.materials)
+      const products = indexes.of(link.products)
+      return consuming(filteredWhere((path, at) => compareEntries(materials, path, products, path, queue, at) === 'differs'))
+    }
   }
 }
 
@@ -220,12 +219,13 @@ function evaluateMatch(
   queue: Queue,
   sorted: boolean,
   links: RuleLinks,
+  indexes: Indexes,
 ): Pick<RuleOutcome, 'status' | 'consumed' | 'consumedAt' | 'misses' | 'destinationFound' | 'failure'> {
-  const artifacts = queue.map
+  const artifacts = queue.index
   const paths = queue.paths
   const destination = links.get(rule.destinationStep)
   if (destination === undefined) return { status: 'pass', consumed: [], destinationFound: false }
-  const destinationArtifacts = rule.destinationType === 'materials' ? destination.materials : destination.products
+  const destinationArtifacts = indexes.of(rule.destinationType === 'materials' ? destination.materials : destination.products)
   const matcher = compilePattern(rule.pattern)
   const consumed: string[] = []
   // Their queue indices, while every consumed path is its queue entry itself.

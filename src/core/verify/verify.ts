@@ -12,20 +12,20 @@ import { checkEnvelopeSignature } from '../envelope/verify.ts'
 import { pythonEquals, type JsonValue } from '../json/value.ts'
 import { generationOfKeyid, keyidsOf } from '../keys/keyid-generations.ts'
 import { isOpenPgpKey, type VerificationKey } from '../keys/types.ts'
-import type { ArtifactMap, Inspection, Layout, Link, Step } from '../model/types.ts'
+import { toErrorInfo } from '../errors.ts'
+import type { LinkResult, Links } from '../links/index.ts'
+import { sameArtifacts } from '../model/artifact-index.ts'
+import type { Inspection, Layout, Link, Step } from '../model/types.ts'
 import type { OpenPgpCertificate } from '../openpgp/certificate.ts'
 import { indexCertificates, type KnownCertificates } from '../openpgp/verify-signature.ts'
 import { EarlyStepRules, type EarlyTraces } from './early-rules.ts'
 import { Stop, stageOfError } from './failure.ts'
 import { nameKey } from './item-keys.ts'
 import { checkItemRules, type ItemRef } from './item-rules.ts'
-import { sequentialDecoder, toErrorInfo, type DecodeResult, type LinkDecoder } from './decode.ts'
 import { type Candidate, LinkRequests, linkPath, sublayoutLinkDir } from './link-plan.ts'
-import { packedIdentical } from './packed-artifacts.ts'
 import { abbreviated, pythonRepr } from './python-repr.ts'
 import { REPORT_VERSION, type Failure, type InspectionTrace, type LayoutSignatureTrace, type LinkTrace, type StepTrace, type VerificationReport, type Warning } from './report.ts'
-import { hashDictsEqual } from './rules.ts'
-import { noInspections, type InspectionResult, type InspectionRunner, type LinkSource } from './sources.ts'
+import { noInspections, type InspectionResult, type InspectionRunner } from './inspection-runner.ts'
 import { substituteParameters } from './substitute.ts'
 
 export type Phase = 'layout' | 'links' | 'signatures' | 'sublayouts' | 'rules' | 'inspections' | 'done'
@@ -53,13 +53,13 @@ export interface VerifyOptions {
    * is refused (openpgp/verify-signature.ts).
    */
   readonly openpgpCertificates?: readonly OpenPgpCertificate[]
-  readonly links: LinkSource
+  /** The link files, read by the host's means (links/index.ts). */
+  readonly links: Links
   readonly inspections?: InspectionRunner
   /** The time to check expiry against (default: now). */
   readonly now?: Date
   /** Parameter substitution, as the reference's library API offers it (its CLI does not). */
   readonly parameters?: ReadonlyMap<string, string>
-  readonly decoder?: LinkDecoder
   readonly signal?: AbortSignal
   readonly onProgress?: (progress: Progress) => void
 }
@@ -155,7 +155,7 @@ class Level {
   steps: StepRecord[] = []
   inspections: InspectionRecord[] = []
   /** Each file's decoded form, by request (loading links). */
-  decoded: readonly DecodeResult[] = []
+  decoded: readonly LinkResult[] = []
   /** Step rules evaluated while the links arrived. */
   early: EarlyStepRules | undefined
   /** The chosen link of each step by name key: what MATCH rules look up. */
@@ -187,7 +187,6 @@ class Level {
 class Verification {
   private readonly options: VerifyOptions
   private readonly now: Date
-  private readonly decoder: LinkDecoder
   private readonly runner: InspectionRunner
   private readonly warnings: Warning[] = []
   private readonly timings: Record<string, number> = {}
@@ -202,7 +201,6 @@ class Verification {
     this.now = options.now ?? new Date()
     const owners = options.layoutKeys.flatMap((key) => (isOpenPgpKey(key) && key.certificate ? [key.certificate] : []))
     this.certificates = indexCertificates([...(options.openpgpCertificates ?? []), ...owners])
-    this.decoder = options.decoder ?? sequentialDecoder
     this.runner = options.inspections ?? noInspections
   }
 
@@ -313,7 +311,7 @@ class Verification {
     const early = new EarlyStepRules(level.steps)
     level.early = early
     level.decoded = await this.timed(level, 'links', () =>
-      this.decoder.decode(requests.list, this.options.links, this.options.signal, (index, result) => early.arrived(index, result)),
+      this.options.links.load(requests.list, { signal: this.options.signal, onResult: (index, result) => early.arrived(index, result) }),
     )
     for (const request of requests.list) this.usedPaths.add(request.path)
 
@@ -483,8 +481,8 @@ class Verification {
       const reference = entries[0]
       if (reference === undefined) continue
       for (const entry of entries) {
-        const sameMaterials = artifactsEqual(reference.link.materials, entry.link.materials)
-        if (sameMaterials && artifactsEqual(reference.link.products, entry.link.products)) continue
+        const sameMaterials = sameArtifacts(reference.link.materials, entry.link.materials)
+        if (sameMaterials && sameArtifacts(reference.link.products, entry.link.products)) continue
         record.trace.status = 'fail'
         throw new Stop({
           stage: 'link-threshold',
@@ -756,7 +754,7 @@ class Verification {
 }
 
 /** The decoded form of a candidate's file (loading links decoded every candidate). */
-function decodedOf(level: Level, candidate: Candidate): DecodeResult {
+function decodedOf(level: Level, candidate: Candidate): LinkResult {
   const result = level.decoded[candidate.request]
   if (result === undefined) throw new Error(`link file '${candidate.path}' was planned but not decoded`)
   return result
@@ -776,16 +774,6 @@ function syncLinks(record: StepRecord, status?: StepTrace['status']): void {
 
 function thresholdValue(step: Step): bigint {
   return typeof step.threshold === 'boolean' ? (step.threshold ? 1n : 0n) : step.threshold
-}
-
-function artifactsEqual(a: ArtifactMap, b: ArtifactMap): boolean {
-  if (a === b || packedIdentical(a, b)) return true
-  if (a.size !== b.size) return false
-  for (const [path, hashes] of a) {
-    const other = b.get(path)
-    if (other === undefined || !hashDictsEqual(hashes, other)) return false
-  }
-  return true
 }
 
 const EXPIRES = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z\n?$/

@@ -1,34 +1,9 @@
 /**
- * What the verifier reads and runs, as interfaces: a directory on disk in Node, dropped files
- * or an archive in the browser; a subprocess runner in Node, emulation in the browser.
+ * How the verifier runs inspections, as an interface: a subprocess runner in Node, emulation or
+ * signed inspection links in the browser. (How it reads link files: links/types.ts.)
  */
 import type { ReferenceException } from '../errors.ts'
 import type { Link, Inspection } from '../model/types.ts'
-
-/** Named files relative to the link directory. Paths use `/`; a path may be absolute. */
-export interface LinkSource {
-  /** The file's bytes, or `undefined` when there is no such file (or it is a directory). */
-  read(path: string): Promise<Uint8Array | undefined>
-  /** Every file path under the link directory, for "unused link" warnings; optional. */
-  list?(): Promise<readonly string[]>
-}
-
-/** Links from a list of named files (dropped files, an unpacked archive, tests). */
-export class MemoryLinkSource implements LinkSource {
-  private readonly files: ReadonlyMap<string, Uint8Array>
-
-  constructor(files: Iterable<readonly [string, Uint8Array]>) {
-    this.files = new Map(files)
-  }
-
-  async read(path: string): Promise<Uint8Array | undefined> {
-    return this.files.get(path.replace(/^(?:\.\/)+/, ''))
-  }
-
-  async list(): Promise<readonly string[]> {
-    return [...this.files.keys()]
-  }
-}
 
 export type InspectionResult =
   /** `link`: what was recorded; its `byproducts["return-value"]` must be the integer 0. */

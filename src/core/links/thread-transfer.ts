@@ -1,18 +1,68 @@
 /**
- * Decode results as messages between threads (Node worker_threads, Web Workers). Links go
- * with their artifact maps packed (packed-artifacts.ts) and without the metablock's `signed`
- * object, which the receiver rebuilds from the link: it is the same maps again. Everything
- * else is plain data that structured cloning keeps. What cloning would change (a layout, or
- * signature objects with extra members, which may hold values of class types such as
- * JsonFloat) is not sent: the receiver decodes those few files itself.
+ * Link results as messages between threads (Node worker_threads, Web Workers), and the one
+ * invariant that makes sending them cheap. Links go with their artifact maps packed
+ * (packed-artifacts.ts) and without the metablock's `signed` object, which the receiver
+ * rebuilds from the link: it is the same maps again. Everything else is plain data that
+ * structured cloning keeps. What cloning would change (a layout, or signature objects with
+ * extra members, which may hold values of class types such as JsonFloat) is not sent: the
+ * receiver decodes those few files itself.
+ *
+ * The invariant, kept by {@link DecodingThread}: a decoding thread's region memo
+ * (region-memo.ts) hands out the packed lists of a map it read before as the *same* objects,
+ * and their buffers were transferred (moved) with the first result that held them. So the
+ * memo and a {@link TransferSender} live and die together: one pair per session (one `load`
+ * of the host), whose sender sends a repeated list as a reference to the first; and that
+ * session's results reach one {@link TransferReceiver}, in the order they were packed.
  */
 import type { Envelope } from '../envelope/types.ts'
 import { linkToSigned } from '../model/link.ts'
 import type { ArtifactMap, Link } from '../model/types.ts'
-import type { DecodeResult } from './decode.ts'
 import { packArtifacts, packedBuffers, unpackArtifacts, type PackedArtifacts } from './packed-artifacts.ts'
+import { LinkReader, readFailure } from './reader.ts'
+import { ArtifactRegionMemo, type SameBytes } from './region-memo.ts'
+import type { LinkRequest, LinkResult } from './types.ts'
 
-type LoadedResult = Extract<DecodeResult, { status: 'loaded' }>
+type LoadedResult = Extract<LinkResult, { status: 'loaded' }>
+
+/**
+ * The decoding side of a thread: one reader (its work buffers live as long as the thread), and
+ * per session a fresh region memo paired with a fresh sender. Decode one file at a time, in the
+ * order the host asked (the sender must pack in the order its receiver unpacks).
+ */
+export class DecodingThread {
+  private readonly reader = new LinkReader()
+  private readonly sameBytes: SameBytes | undefined
+  private session: { readonly id: number; readonly sender: TransferSender } | undefined
+
+  /** `sameBytes`: the host's native byte comparison for the memo (region-memo.ts). */
+  constructor(options: { readonly sameBytes?: SameBytes } = {}) {
+    this.sameBytes = options.sameBytes
+  }
+
+  /**
+   * Reads (with `read`), parses and checks one file of session `session`, and packs the result
+   * for that session's receiver: the message and the buffers to transfer with it.
+   */
+  async decode(
+    session: number,
+    request: LinkRequest,
+    read: () => Promise<Uint8Array | undefined>,
+  ): Promise<{ readonly result: TransferredResult; readonly transfer: ArrayBuffer[] }> {
+    if (this.session?.id !== session) {
+      this.session = { id: session, sender: new TransferSender() }
+      this.reader.memo = new ArtifactRegionMemo({ sameBytes: this.sameBytes })
+    }
+    const { sender } = this.session
+    let result: LinkResult
+    try {
+      result = await this.reader.decode(request, await read())
+    } catch (error) {
+      result = readFailure(request, error)
+    }
+    const packed = sender.pack(result)
+    return { result: packed, transfer: transferablesOf(packed) }
+  }
+}
 
 /**
  * An artifact map as sent: packed (packed-artifacts.ts) with an `id` the sender may refer to
@@ -28,7 +78,7 @@ export interface PackedLink extends Omit<Link, 'materials' | 'products'> {
 }
 
 export type TransferredResult =
-  | Exclude<DecodeResult, LoadedResult>
+  | Exclude<LinkResult, LoadedResult>
   /** The receiver must decode this file itself. */
   | { readonly status: 'decode-here' }
   | {
@@ -40,16 +90,16 @@ export type TransferredResult =
 const PLAIN_SIGNATURE_MEMBERS = new Set(['keyid', 'sig'])
 
 /**
- * Packs decode results for one receiver, in order. Each packed list is sent once; the same
- * list again (the very object) goes as a reference to the first. Its results must reach one
+ * Packs results for one receiver, in order. Each packed list is sent once; the same list again
+ * (the very object) goes as a reference to the first. Its results must reach one
  * {@link TransferReceiver}, in the order packed, and the sender must not read a list's bytes
- * once sent: their buffers are transferred.
+ * once sent: their buffers are transferred. Paired with a memo by {@link DecodingThread}.
  */
 export class TransferSender {
   private readonly ids = new WeakMap<object, number>()
   private nextId = 0
 
-  pack(result: DecodeResult): TransferredResult {
+  pack(result: LinkResult): TransferredResult {
     if (result.status !== 'loaded') return result
     const { envelope } = result
     if (envelope.content.type !== 'link') return { status: 'decode-here' }
@@ -96,7 +146,7 @@ export class TransferReceiver {
   private readonly maps = new Map<number, ArtifactMap>()
 
   /** The decode result a transferred one stands for; `undefined` for `decode-here`. */
-  unpack(transferred: TransferredResult): DecodeResult | undefined {
+  unpack(transferred: TransferredResult): LinkResult | undefined {
     if (transferred.status === 'decode-here') return undefined
     if (transferred.status !== 'loaded-link') return transferred
     const { link: packed, ...rest } = transferred.envelope

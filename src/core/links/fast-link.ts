@@ -60,19 +60,19 @@ export interface FastLinkOptions {
   /** Artifact maps whose bytes it remembers are not scanned again (region-memo.ts). */
   readonly memo?: ArtifactRegionMemo
   /**
-   * Lend the envelope's signed bytes from this thread's work buffer instead of copying them out
-   * (a megabyte per link, on fresh pages). The caller checks the signatures and then hands them
-   * back with {@link returnLentSignedBytes}; until then other scans use buffers of their own.
+   * Lend the envelope's signed bytes from the work buffer instead of copying them out (a
+   * megabyte per link, on fresh pages). The caller checks the signatures and then hands them
+   * back with {@link ScanBuffers.returnLent}; until then other scans use buffers of their own.
    */
   readonly lendSignedBytes?: boolean
 }
 
-/** The work buffer whose start is lent out as some envelope's signed bytes. */
-let lentBuffer: ArrayBuffer | undefined
-
-/** The link envelope of `data`, or `undefined` when this reader does not take the file. */
-export function readLinkFast(data: Uint8Array, file: string, options: FastLinkOptions = {}): Envelope | undefined {
-  const scanner = new LinkScanner(data, options)
+/**
+ * The link envelope of `data`, or `undefined` when this reader does not take the file.
+ * `buffers`: the calling reader's work buffers (one reader per thread: reader.ts).
+ */
+export function readLinkFast(data: Uint8Array, file: string, buffers: ScanBuffers, options: FastLinkOptions = {}): Envelope | undefined {
+  const scanner = new LinkScanner(data, buffers, options)
   const scan = scanner.scan()
   if (scan === undefined) return undefined
   let envelope: Envelope
@@ -97,18 +97,54 @@ export function readLinkFast(data: Uint8Array, file: string, options: FastLinkOp
   const content = { type: 'link' as const, link }
   const result: Metablock = { ...envelope, content, signed: normalizedSigned(content) }
   rememberSignedBytes(result, scan.signedBytes)
-  if (scanner.lends) lentBuffer = scan.signedBytes.buffer
+  if (scanner.lends) buffers.lent = scan.signedBytes.buffer
   return result
 }
 
 /**
- * Takes back the signed bytes {@link readLinkFast} lent to `envelope`, if it did; the envelope
- * forgets them (a later use computes them again). Does nothing for any other envelope.
+ * The work buffers of one reader (a scan is synchronous, so one at a time): allocating three
+ * file-sized arrays per link cost more than the scan of a warm reader. What outlives a scan is
+ * copied out of them at its right size, except signed bytes lent to an envelope until it is
+ * checked ({@link FastLinkOptions.lendSignedBytes}).
  */
-export function returnLentSignedBytes(envelope: Envelope): void {
-  if (lentBuffer === undefined || recordedSignedBytes(envelope)?.buffer !== lentBuffer) return
-  forgetSignedBytes(envelope)
-  lentBuffer = undefined
+export class ScanBuffers {
+  private readonly slots: Uint8Array<ArrayBuffer>[] = []
+  /** The work buffer whose start is lent out as some envelope's signed bytes. */
+  lent: ArrayBuffer | undefined
+  /** The artifact scan's positions ({@link scanArtifactMap}). */
+  readonly state = new Int32Array(7)
+
+  /** A buffer of at least `size` bytes in slot `slot`, kept for later scans unless it is huge. */
+  get(slot: number, size: number): Uint8Array<ArrayBuffer> {
+    if (size > MAX_KEPT_SCRATCH) return new Uint8Array(size)
+    let buffer = this.slots[slot]
+    if (buffer === undefined || buffer.length < size) {
+      buffer = new Uint8Array(Math.max(size, 64 * 1024))
+      this.slots[slot] = buffer
+    }
+    return buffer
+  }
+
+  /** Whether `buffer` is the one kept in slot `slot`. */
+  keeps(slot: number, buffer: Uint8Array): boolean {
+    return this.slots[slot] === buffer
+  }
+
+  /** An Int32Array of at least `length` entries over slot `slot` (see {@link get}). */
+  starts(slot: number, length: number): Int32Array {
+    const bytes = this.get(slot, length * 4)
+    return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
+  }
+
+  /**
+   * Takes back the signed bytes {@link readLinkFast} lent to `envelope`, if it did; the envelope
+   * forgets them (a later use computes them again). Does nothing for any other envelope.
+   */
+  returnLent(envelope: Envelope): void {
+    if (this.lent === undefined || recordedSignedBytes(envelope)?.buffer !== this.lent) return
+    forgetSignedBytes(envelope)
+    this.lent = undefined
+  }
 }
 
 interface Scan {
@@ -153,20 +189,22 @@ class LinkScanner {
   private materials: Packed | undefined
   private products: Packed | undefined
   private readonly memo: ArtifactRegionMemo | undefined
+  private readonly state: Int32Array
   /** Whether the signed bytes stay in (are lent from) the work buffer `out`. */
   readonly lends: boolean
 
-  constructor(data: Uint8Array, options: FastLinkOptions) {
+  constructor(data: Uint8Array, buffers: ScanBuffers, options: FastLinkOptions) {
     this.data = data
     this.memo = options.memo
+    this.state = buffers.state
     // While the work buffer is lent, its bytes are someone's signed bytes: write elsewhere.
-    this.out = lentBuffer === undefined ? scratch(0, data.length) : new Uint8Array(data.length)
-    this.lends = options.lendSignedBytes === true && lentBuffer === undefined && this.out === scratchBuffers[0]
-    this.paths = scratch(1, data.length)
-    this.digests = scratch(2, data.length)
+    this.out = buffers.lent === undefined ? buffers.get(0, data.length) : new Uint8Array(data.length)
+    this.lends = options.lendSignedBytes === true && buffers.lent === undefined && buffers.keeps(0, this.out)
+    this.paths = buffers.get(1, data.length)
+    this.digests = buffers.get(2, data.length)
     // An entry takes at least 11 bytes of text (`"":{"":"0"}`): room for every entry and the end.
-    this.pathStarts = startsScratch(3, (data.length >>> 3) + 2)
-    this.digestStarts = startsScratch(4, (data.length >>> 3) + 2)
+    this.pathStarts = buffers.starts(3, (data.length >>> 3) + 2)
+    this.digestStarts = buffers.starts(4, (data.length >>> 3) + 2)
   }
 
   scan(): Scan | undefined {
@@ -242,7 +280,7 @@ class LinkScanner {
    * `undefined` unless it meets every condition of this reader.
    */
   private artifacts(i: number): ScannedMap | undefined {
-    const state = scanState
+    const state = this.state
     state[OUT] = this.outLength
     state[PATHS] = this.pathsLength
     state[DIGESTS] = this.digestsLength
@@ -319,7 +357,7 @@ class LinkScanner {
   }
 }
 
-/** Slots of {@link scanState}: positions in, positions out. */
+/** Slots of {@link ScanBuffers.state}: positions in, positions out. */
 const END = 0
 const OUT = 1
 const PATHS = 2
@@ -327,12 +365,12 @@ const DIGESTS = 3
 const COUNT = 4
 const ALGORITHM_START = 5
 const ALGORITHM_END = 6
-/**
- * The artifact scan's positions. The scan reads and writes only typed arrays and numbers: no
- * object whose fields V8 tracks, so the optimized scan is not thrown away when a field first
- * holds another kind of value (it was, twice per thread, at ~50 ms of compiling each).
+/*
+ * The artifact scan's positions live in an Int32Array (ScanBuffers.state). The scan reads and
+ * writes only typed arrays and numbers: no object whose fields V8 tracks, so the optimized scan
+ * is not thrown away when a field first holds another kind of value (it was, twice per thread,
+ * at ~50 ms of compiling each).
  */
-const scanState = new Int32Array(7)
 
 /**
  * Scans the artifact map at `data[i]` (at `{`): appends its compact text to `out` and its
@@ -474,30 +512,8 @@ function primeScanFeedback(): void {
 }
 primeScanFeedback()
 
-/**
- * Work buffers shared by all scans of this thread (a scan is synchronous, so one at a time):
- * allocating three file-sized arrays per link cost more than the scan of a warm reader. What
- * outlives the scan is copied out of them at its right size.
- */
-const scratchBuffers: Uint8Array<ArrayBuffer>[] = []
 /** Larger files get buffers of their own, so that one huge file does not stay in memory. */
 const MAX_KEPT_SCRATCH = 32 * 1024 * 1024
-
-function scratch(slot: number, size: number): Uint8Array<ArrayBuffer> {
-  if (size > MAX_KEPT_SCRATCH) return new Uint8Array(size)
-  let buffer = scratchBuffers[slot]
-  if (buffer === undefined || buffer.length < size) {
-    buffer = new Uint8Array(Math.max(size, 64 * 1024))
-    scratchBuffers[slot] = buffer
-  }
-  return buffer
-}
-
-/** An Int32Array of at least `length` entries over scratch slot `slot` (see {@link scratch}). */
-function startsScratch(slot: number, length: number): Int32Array {
-  const bytes = scratch(slot, length * 4)
-  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
-}
 
 /** Whether bytes [a0, a1) sort strictly before [b0, b1) (code point order, as the text is ASCII). */
 function ascending(bytes: Uint8Array, a0: number, a1: number, b0: number, b1: number): boolean {

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest'
 import { FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-link.ts'
 import type { Envelope } from '../envelope/types.ts'
-import type { DecodeResult } from './decode.ts'
-import { TransferReceiver, TransferSender, transferablesOf, type TransferredResult } from './decode-transfer.ts'
-import { readLinkFast } from './fast-link.ts'
+import type { LinkResult as DecodeResult } from './types.ts'
+import { TransferReceiver, TransferSender, transferablesOf, type TransferredResult } from './thread-transfer.ts'
+import { readLinkFast, ScanBuffers } from './fast-link.ts'
 import { ArtifactRegionMemo } from './region-memo.ts'
 
 const bytes = new TextEncoder().encode(inTotoLink(FULL))
@@ -25,19 +25,19 @@ describe('TransferSender and TransferReceiver', () => {
     const memo = new ArtifactRegionMemo()
     const sender = new TransferSender()
     const receiver = new TransferReceiver()
-    const read = () => ({ status: 'loaded', envelope: readLinkFast(bytes, 'x.link', { memo }) as Envelope }) as const
+    const read = () => ({ status: 'loaded', envelope: readLinkFast(bytes, 'x.link', new ScanBuffers(), { memo }) as Envelope }) as const
     const first = cross(sender.pack(read()))
     const second = cross(sender.pack(read()))
     expect(transferablesOf(second)).toEqual([])
     const [a, b] = [receiver.unpack(first), receiver.unpack(second)]
     expect(linkOf(b)?.products).toBe(linkOf(a)?.products)
-    expect(observe((b as { envelope: Envelope }).envelope)).toEqual(observe(readLinkFast(bytes, 'y.link') as Envelope))
+    expect(observe((b as { envelope: Envelope }).envelope)).toEqual(observe(readLinkFast(bytes, 'y.link', new ScanBuffers()) as Envelope))
   })
 
   it('refuses a repeat of a map the receiver never got', () => {
     const memo = new ArtifactRegionMemo()
     const sender = new TransferSender()
-    const read = () => ({ status: 'loaded', envelope: readLinkFast(bytes, 'x.link', { memo }) as Envelope }) as const
+    const read = () => ({ status: 'loaded', envelope: readLinkFast(bytes, 'x.link', new ScanBuffers(), { memo }) as Envelope }) as const
     sender.pack(read())
     const repeat = cross(sender.pack(read()))
     expect(() => new TransferReceiver().unpack(repeat)).toThrow(/never sent/)

@@ -1,5 +1,5 @@
 /**
- * The last few artifact maps a thread's fast link reader (fast-link.ts) scanned, by their
+ * The last few artifact maps a reader's fast link reader (fast-link.ts) scanned, by their
  * exact bytes in the file. Links of one step signed by several functionaries must report the
  * same materials and products (the verifier checks that for thresholds above 1), and one
  * step's products are often the next step's materials, so the same megabyte of JSON turns up
@@ -10,10 +10,9 @@
  * and nothing around them: equal bytes give an equal result. A hit costs one comparison of
  * the map's bytes, a miss (almost always) a few bytes at the remembered maps' ends.
  *
- * The remembered packed lists are handed out again as the *same* objects. A caller that
- * transfers their buffers to another thread (decode-worker.ts) must send a repeat as a
- * reference to what it sent before (decode-transfer.ts `TransferSender`), never the detached
- * buffers; so a memo belongs to one caller and is never shared.
+ * The remembered packed lists are handed out again as the *same* objects: envelopes read with
+ * one memo share their maps. Results whose maps cross threads need the memo paired with a
+ * sender (thread-transfer.ts `DecodingThread`), and so a memo belongs to one reader.
  */
 import { bytesEqual } from '../encoding/utf8.ts'
 import type { PackedArtifacts } from './packed-artifacts.ts'
@@ -40,7 +39,7 @@ interface Slot {
 const TAIL = 96
 /** Maps shorter than this are scanned again: remembering them costs more than it saves. */
 const MIN_LENGTH = 4096
-/** Larger maps are not remembered, so that one huge file does not stay in memory (as fast-link.ts's scratch buffers). */
+/** Larger maps are not remembered, so that one huge file does not stay in memory (as fast-link.ts's work buffers). */
 const MAX_LENGTH = 32 * 1024 * 1024
 
 export class ArtifactRegionMemo {

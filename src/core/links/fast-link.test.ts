@@ -11,8 +11,8 @@ import { FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-li
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { canonicalBytes } from '../json/canonical.ts'
-import { readLinkEnvelope, readLinkEnvelopeGeneral } from './decode.ts'
-import { readLinkFast } from './fast-link.ts'
+import { LinkReader, readLinkEnvelopeGeneral } from './reader.ts'
+import { readLinkFast, ScanBuffers } from './fast-link.ts'
 import { PackedArtifactMap } from './packed-artifacts.ts'
 
 const encoder = new TextEncoder()
@@ -39,8 +39,8 @@ function entryStartsOf(bytes: Uint8Array, count: number): number[] {
 /** Checks the fast reader against the general one on `bytes`; returns whether it took the file. */
 function agrees(bytes: Uint8Array): boolean {
   const general = outcome(() => readLinkEnvelopeGeneral(bytes, 'test.link'))
-  expect(outcome(() => readLinkEnvelope(bytes, 'test.link'))).toEqual(general)
-  const fast = readLinkFast(bytes, 'test.link')
+  expect(outcome(() => new LinkReader().read(bytes, 'test.link'))).toEqual(general)
+  const fast = readLinkFast(bytes, 'test.link', new ScanBuffers())
   if (fast === undefined) return false
   expect({ envelope: observe(fast) }).toEqual(general)
   // Where the reader says each path and digest starts is where they start.
@@ -67,7 +67,7 @@ describe('the fast link reader', () => {
   it('takes links as in-toto writes them, with packed, sorted artifact maps', () => {
     const bytes = encoder.encode(inTotoLink(FULL))
     expect(agrees(bytes)).toBe(true)
-    const link = (readLinkFast(bytes, 'x.link') as Envelope & { content: { type: 'link' } }).content.link
+    const link = (readLinkFast(bytes, 'x.link', new ScanBuffers()) as Envelope & { content: { type: 'link' } }).content.link
     expect(link.products).toBeInstanceOf(PackedArtifactMap)
     expect(link.materials.size).toBe(300)
     expect(link.products.get('src/pkg1/file_00001.py')).toEqual(new Map([['sha256', (7919).toString(16).padStart(64, 'f')]]))

@@ -8,6 +8,7 @@
  * the rule engine compares digests as bytes without building strings at all.
  */
 import { bytesEqual } from '../encoding/utf8.ts'
+import { ARTIFACT_INDEX, type ArtifactIndex, hashDictsEqual, isAscending } from '../model/artifact-index.ts'
 import type { ArtifactMap, HashDict } from '../model/types.ts'
 
 export type PackedArtifacts =
@@ -90,8 +91,11 @@ export function packedIdentical(a: ArtifactMap, b: ArtifactMap): boolean {
  * (the canonical JSON writer, for one) treats it as the map it stands for; every reading
  * method is overridden, and the writing ones throw. Iteration order is the packed (file) order.
  * Do not structured-clone it (the clone would be an empty Map): pack it again instead.
+ *
+ * It is its own artifact index (model/artifact-index.ts): the rule engine finds paths by
+ * position and compares digests as bytes, without building strings or hash dicts.
  */
-export class PackedArtifactMap extends Map<string, HashDict> {
+export class PackedArtifactMap extends Map<string, HashDict> implements ArtifactIndex {
   readonly packed: Packed
   // Built on first use: a decoding thread only forwards `packed`.
   private pathArray: readonly string[] | undefined
@@ -101,7 +105,7 @@ export class PackedArtifactMap extends Map<string, HashDict> {
   private dicts: (HashDict | undefined)[] | undefined
   private index: Map<string, number> | undefined
   /** Whether the paths are in strictly ascending UTF-16 order (`<`), as in-toto writes them. */
-  private sorted: boolean | undefined
+  private ascending: boolean | undefined
   /** Where the next sorted search starts. */
   private hint = 0
   /** Where each path starts in `packed.paths` (entry `count` is one past the end). */
@@ -110,6 +114,36 @@ export class PackedArtifactMap extends Map<string, HashDict> {
   constructor(packed: Packed) {
     super()
     this.packed = packed
+  }
+
+  get [ARTIFACT_INDEX](): ArtifactIndex {
+    return this
+  }
+
+  get paths(): readonly string[] {
+    return this.pathList
+  }
+
+  get sorted(): boolean {
+    return this.isSorted
+  }
+
+  find(path: string, hint: ArtifactIndex | undefined, at: number): number | undefined {
+    if (hint === undefined || at < 0) return this.indexOf(path)
+    if (hint === this) return at
+    return hint instanceof PackedArtifactMap ? this.indexOfEntry(hint, at, path) : this.indexOf(path)
+  }
+
+  hashesAt(i: number): HashDict {
+    return this.dictAt(i)
+  }
+
+  identical(other: ArtifactIndex): boolean {
+    return other instanceof PackedArtifactMap && packedIdentical(this, other)
+  }
+
+  sameHashes(i: number, other: ArtifactIndex, j: number): boolean {
+    return other instanceof PackedArtifactMap ? this.sameDigest(i, other, j) : hashDictsEqual(this.dictAt(i), other.hashesAt(j))
   }
 
   /** The paths in packed order. */
@@ -126,8 +160,8 @@ export class PackedArtifactMap extends Map<string, HashDict> {
 
   /** Whether the paths are in strictly ascending UTF-16 order (`<`): in-toto writes them so. */
   get isSorted(): boolean {
-    this.sorted ??= this.packed.ascending === true || isAscending(this.pathList)
-    return this.sorted
+    this.ascending ??= this.packed.ascending === true || isAscending(this.pathList)
+    return this.ascending
   }
 
   /** The position of `path` in {@link pathList}, or `undefined`. */
@@ -300,10 +334,4 @@ function entryStarts(bytes: Uint8Array, count: number): Int32Array {
   for (let k = 0; k < bytes.length; k++) if (bytes[k] === NUL) starts[entry++] = k + 1
   starts[count] = bytes.length + 1
   return starts
-}
-
-/** Whether `list` is in strictly ascending UTF-16 order (`<`), as in-toto sorts artifact paths. */
-export function isAscending(list: readonly string[]): boolean {
-  for (let i = 1; i < list.length; i++) if (!((list[i - 1] as string) < (list[i] as string))) return false
-  return true
 }

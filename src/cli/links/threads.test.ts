@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Worker } from 'node:worker_threads'
-import { defaultThreadCount, linkBytesIn, MIN_PARALLEL_BYTES, startThreadsFor, takeStartedThread } from '../decode-threads.ts'
+import { defaultThreadCount, linkBytesIn, MIN_PARALLEL_BYTES, startThreadsFor, takeStartedThread } from './threads.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'decode-threads-'))
 const big = join(root, 'big')

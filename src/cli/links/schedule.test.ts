@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { GroupSchedule } from '../decode-schedule.ts'
+import { GroupSchedule } from './schedule.ts'
 
 describe('GroupSchedule', () => {
   it('gives each thread whole groups, in order', () => {

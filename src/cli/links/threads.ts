@@ -1,5 +1,5 @@
 /**
- * The link decoding threads themselves (decode-worker.ts): how one is started, how many, and
+ * The link decoding threads themselves (worker.ts): how one is started, how many, and
  * starting them before the rest of the CLI has even loaded. A thread takes ~0.1 s to start (a
  * Node environment, a module graph); the CLI's own start-up keeps one core busy for as long,
  * with the other idle. This module loads nothing but Node built-ins, so main.ts can start the
@@ -73,7 +73,7 @@ export function spawnDecodeThread(): Worker {
   const here = import.meta.url
   if (here.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api')
-    const entry = new URL('./decode-worker.ts', here).href
+    const entry = new URL('./worker.ts', here).href
     const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}) })`
     return new Worker(bootstrap, { eval: true })
   }

@@ -1,7 +1,7 @@
 /**
- * The worker-thread decoder gives exactly what the sequential one gives: on every link file of
- * every reference vector (with and without the key that must have signed it), and for whole
- * verifications, whose reports must be identical.
+ * A link directory decoded on worker threads gives exactly what it gives decoded on this
+ * thread: on every link file of every reference vector (with and without the key that must
+ * have signed it), and for whole verifications, whose reports must be identical.
  */
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -10,18 +10,19 @@ import { join, relative, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { importVerifyKeyFile } from '../../core/keys/import.ts'
 import { JsonFloat } from '../../core/json/value.ts'
-import { sequentialDecoder, type DecodeRequest, type LinkDecoder } from '../../core/verify/decode.ts'
+import { LinkReader, type LinkRequest, type Links } from '../../core/links/index.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
-import { readLinkEnvelope } from '../../core/verify/decode.ts'
-import { DecodePool } from '../decode-pool.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
-import { DirectoryLinkSource } from '../node-fs.ts'
+import { DirectoryLinks } from './directory.ts'
+import { DecodingPool } from './pool.ts'
 import { freshCopy, loadVectors } from '../../../test/support/vectors.ts'
 
 const vectors = loadVectors()
-// minParallelBytes 0: use the workers even for the vectors' small files.
-const pool = new DecodePool({ threads: 2, minParallelBytes: 0 })
+const pool = new DecodingPool(2)
 afterAll(() => pool.close())
+// minParallelBytes 0: use the workers even for the vectors' small files.
+const threaded = (directory: string) => new DirectoryLinks(directory, { pool, minParallelBytes: 0 })
+const here = (directory: string) => new DirectoryLinks(directory, { minParallelBytes: Number.POSITIVE_INFINITY })
 
 /** A deep, comparable copy: Maps (packed ones included) as entry lists, bytes as arrays. */
 function snapshot(value: unknown): unknown {
@@ -46,8 +47,8 @@ function filesUnder(dir: string): string[] {
   })
 }
 
-describe('DecodePool', () => {
-  it('decodes every vector link file exactly as sequentialDecoder does', async () => {
+describe('a link directory on decoding threads', () => {
+  it('decodes every vector link file exactly as on this thread', async () => {
     let compared = 0
     for (const vector of vectors) {
       const linksDir = join(vector.dir, 'links')
@@ -57,9 +58,8 @@ describe('DecodePool', () => {
       })
       const paths = filesUnder(linksDir).map((file) => relative(linksDir, file))
       // Each file without a key, with the owner key (usually the wrong one), and one that does not exist.
-      const requests: DecodeRequest[] = [...paths.map((path) => ({ path })), ...paths.flatMap((path) => keys.map((key) => ({ path, key }))), { path: 'missing.link' }]
-      const source = new DirectoryLinkSource(linksDir)
-      const [expected, actual] = await Promise.all([sequentialDecoder.decode(requests, source), pool.decode(requests, source)])
+      const requests: LinkRequest[] = [...paths.map((path) => ({ path })), ...paths.flatMap((path) => keys.map((key) => ({ path, key }))), { path: 'missing.link' }]
+      const [expected, actual] = await Promise.all([here(linksDir).load(requests), threaded(linksDir).load(requests)])
       expect(snapshot(actual), vector.name).toEqual(snapshot(expected))
       compared += requests.length
     }
@@ -70,10 +70,10 @@ describe('DecodePool', () => {
     const vector = vectors.find((v) => v.expected.verdict === 'pass' && filesUnder(join(v.dir, 'links')).length > 0)!
     const linksDir = join(vector.dir, 'links')
     const path = relative(linksDir, filesUnder(linksDir)[0]!)
-    const [result] = await pool.decode([{ path }, { path }], new DirectoryLinkSource(linksDir))
+    const [result] = await threaded(linksDir).load([{ path }, { path }])
     expect(result?.status).toBe('loaded')
     const envelope = result!.status === 'loaded' ? result!.envelope : undefined
-    const direct = readLinkEnvelope(readFileSync(join(linksDir, path)), path)
+    const direct = new LinkReader().read(readFileSync(join(linksDir, path)), path)
     expect(envelope?.content.type).toBe('link')
     if (envelope?.content.type !== 'link' || direct.content.type !== 'link') return
     expect(envelope.content.link.materials.constructor.name).toBe('PackedArtifactMap')
@@ -81,7 +81,7 @@ describe('DecodePool', () => {
     for (const [artifact, hashes] of direct.content.link.products) expect(snapshot(envelope.content.link.products.get(artifact))).toEqual(snapshot(hashes))
   })
 
-  const reportOf = async (vectorIndex: number, decoder: LinkDecoder) => {
+  const reportOf = async (vectorIndex: number, linksIn: (directory: string) => Links) => {
     const vector = vectors[vectorIndex]!
     const copy = freshCopy(vector)
     try {
@@ -92,10 +92,9 @@ describe('DecodePool', () => {
       const parameters = vector.expected.runner === 'api' && vector.expected.substitution_parameters ? new Map(Object.entries(vector.expected.substitution_parameters)) : undefined
       const report = await verifyLayoutFile(readFileSync(join(copy.root, 'layout', 'root.layout')), 'root.layout', {
         layoutKeys: keys,
-        links: new DirectoryLinkSource(join(copy.root, 'links')),
+        links: linksIn(join(copy.root, 'links')),
         inspections: new SubprocessInspectionRunner({ cwd: copy.work }),
         parameters,
-        decoder,
         now: new Date('2030-01-01T00:00:00Z'),
       })
       return { ...report, timings: {} }
@@ -106,32 +105,40 @@ describe('DecodePool', () => {
 
   it('gives identical verification reports on every vector', async () => {
     for (const [index, vector] of vectors.entries()) {
-      const sequential = await reportOf(index, sequentialDecoder)
-      const parallel = await reportOf(index, pool)
+      const sequential = await reportOf(index, here)
+      const parallel = await reportOf(index, threaded)
       expect(parallel, vector.name).toEqual(sequential)
     }
   }, 60_000)
 
   it('gives the same reports whether or not step rules are evaluated while links arrive', async () => {
     // No listener: the verifier evaluates every rule after loading (early-rules.ts is never fed).
-    const withoutEarlyRules: LinkDecoder = { decode: (requests, source, signal) => sequentialDecoder.decode(requests, source, signal) }
+    const withoutEarlyRules = (directory: string): Links => {
+      const links = here(directory)
+      return { load: (requests, options) => links.load(requests, { signal: options?.signal }), read: (path) => links.read(path), list: () => links.list() }
+    }
     // Results told in reverse order once all are known: guesses are made in another order.
-    const reversed: LinkDecoder = {
-      async decode(requests, source, signal, onResult) {
-        const results = await sequentialDecoder.decode(requests, source, signal)
-        for (let index = results.length - 1; index >= 0; index--) onResult?.(index, results[index]!)
-        return results
-      },
+    const reversed = (directory: string): Links => {
+      const links = here(directory)
+      return {
+        async load(requests, options) {
+          const results = await links.load(requests, { signal: options?.signal })
+          for (let index = results.length - 1; index >= 0; index--) options?.onResult?.(index, results[index]!)
+          return results
+        },
+        read: (path) => links.read(path),
+        list: () => links.list(),
+      }
     }
     for (const [index, vector] of vectors.entries()) {
       const plain = await reportOf(index, withoutEarlyRules)
-      expect(await reportOf(index, sequentialDecoder), vector.name).toEqual(plain)
+      expect(await reportOf(index, here), vector.name).toEqual(plain)
       expect(await reportOf(index, reversed), vector.name).toEqual(plain)
     }
   }, 90_000)
 })
 
-describe('DecodePool on links that share artifact maps', () => {
+describe('decoding threads on links that share artifact maps', () => {
   // A synthetic chain (bench/lib/make-bundle.ts): each step's three functionaries sign identical
   // links, and each step's materials are mostly the previous step's products.
   const root = mkdtempSync(join(tmpdir(), 'decode-pool-shared-'))
@@ -150,13 +157,12 @@ describe('DecodePool on links that share artifact maps', () => {
     return dir
   }
 
-  const verifyWith = async (decoder: LinkDecoder, links: string) => {
+  const verifyWith = async (linksIn: (directory: string) => Links, links: string) => {
     const key = importVerifyKeyFile(readFileSync(join(bundle, 'owner.pub'), 'utf8'), 'ed25519', 'owner.pub')
     const report = await verifyLayoutFile(readFileSync(join(bundle, 'root.layout')), 'root.layout', {
       layoutKeys: [key],
-      links: new DirectoryLinkSource(links),
+      links: linksIn(links),
       inspections: new SubprocessInspectionRunner({ cwd: root }),
-      decoder,
       now: new Date('2030-01-01T00:00:00Z'),
     })
     return { ...report, timings: {} }
@@ -165,25 +171,25 @@ describe('DecodePool on links that share artifact maps', () => {
   it("gives the sequential decoder's reports, on the chain and on tampered copies", async () => {
     expect(made.status, made.stderr).toBe(0)
     expect(linkNames).toHaveLength(12)
-    const passing = await verifyWith(pool, join(bundle, 'links'))
+    const passing = await verifyWith(threaded, join(bundle, 'links'))
     expect(passing.verdict).toBe('pass')
-    expect(passing).toEqual(await verifyWith(sequentialDecoder, join(bundle, 'links')))
+    expect(passing).toEqual(await verifyWith(here, join(bundle, 'links')))
     // The first, middle and last link of the threshold-3 steps: each read after others with the same maps but one.
     for (const name of [linkNames[3], linkNames[4], linkNames[5], linkNames[11]] as string[]) {
       const links = tamperedLinks(name)
-      const parallel = await verifyWith(pool, links)
+      const parallel = await verifyWith(threaded, links)
       expect(parallel.verdict, name).toBe('fail')
-      expect(parallel, name).toEqual(await verifyWith(sequentialDecoder, links))
+      expect(parallel, name).toEqual(await verifyWith(here, links))
     }
   }, 60_000)
 
   it("reads the maps a step's links share once, and hands them back as the same maps", async () => {
     const requests = linkNames.map((path) => ({ path, group: Number(path.slice(1, 4)) }))
-    // One thread: with two, an idle thread may take a file of the other's step (decode-schedule.ts).
-    const single = new DecodePool({ threads: 1, minParallelBytes: 0 })
-    const results = await single.decode(requests, new DirectoryLinkSource(join(bundle, 'links'))).finally(() => single.close())
+    // One thread: with two, an idle thread may take a file of the other's step (schedule.ts).
+    const single = new DirectoryLinks(join(bundle, 'links'), { threads: 1, minParallelBytes: 0 })
+    const results = await single.load(requests).finally(() => single.close())
     const links = results.map((result) => (result.status === 'loaded' && result.envelope.content.type === 'link' ? result.envelope.content.link : undefined))
-    const direct = linkNames.map((name) => readLinkEnvelope(readFileSync(join(bundle, 'links', name)), name))
+    const direct = linkNames.map((name) => new LinkReader().read(readFileSync(join(bundle, 'links', name)), name))
     for (const [index, link] of links.entries()) {
       expect(link).toBeDefined()
       expect(snapshot(link), linkNames[index]).toEqual(snapshot((direct[index]?.content as { link: unknown }).link))

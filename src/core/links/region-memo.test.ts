@@ -8,8 +8,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { artifacts, FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-link.ts'
 import type { Envelope } from '../envelope/types.ts'
-import { readLinkEnvelopeGeneral } from './decode.ts'
-import { readLinkFast } from './fast-link.ts'
+import { readLinkEnvelopeGeneral } from './reader.ts'
+import { readLinkFast, ScanBuffers } from './fast-link.ts'
 import { PackedArtifactMap } from './packed-artifacts.ts'
 import { ArtifactRegionMemo } from './region-memo.ts'
 
@@ -23,7 +23,7 @@ function linkOf(envelope: Envelope | undefined) {
 /** Reads `text` with the memo and checks it against the general decoder; returns the envelope. */
 function readsAsFresh(text: string, memo: ArtifactRegionMemo): Envelope {
   const bytes = encoder.encode(text)
-  const read = readLinkFast(bytes, 'test.link', { memo })
+  const read = readLinkFast(bytes, 'test.link', new ScanBuffers(), { memo })
   expect(read).toBeDefined()
   expect(observe(read as Envelope)).toEqual(observe(readLinkEnvelopeGeneral(bytes, 'test.link')))
   return read as Envelope

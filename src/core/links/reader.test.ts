@@ -17,14 +17,14 @@ import { publicKeyFor } from '../keys/public-key.ts'
 import type { PrivateKey } from '../keys/types.ts'
 import { createLink } from '../model/link.ts'
 import type { ArtifactMap } from '../model/types.ts'
-import { readLinkEnvelope, sequentialDecoder } from './decode.ts'
-import { MemoryLinkSource } from './sources.ts'
+import { memoryLinks } from './memory.ts'
+import { LinkReader } from './reader.ts'
 
 const encoder = new TextEncoder()
 
 /** Reads `text` as a link file and checks the signed bytes against a fresh canonical encoding. */
 function signedBytesAgree(text: string | Uint8Array): boolean {
-  const envelope = readLinkEnvelope(typeof text === 'string' ? encoder.encode(text) : text, 'test.link')
+  const envelope = new LinkReader().read(typeof text === 'string' ? encoder.encode(text) : text, 'test.link')
   if (envelope.format !== 'metablock') return true
   return Buffer.from(signedBytesOf(envelope)).equals(Buffer.from(canonicalBytes(envelope.signed)))
 }
@@ -90,7 +90,7 @@ describe('signed bytes lent while a link is checked', () => {
     const tampered = a.slice()
     const lastDigit = tampered.lastIndexOf(0x22) - 1
     tampered[lastDigit] = (tampered[lastDigit] as number) ^ 1
-    const source = new MemoryLinkSource([
+    const links = memoryLinks([
       ['a.link', a],
       ['b.link', b],
       ['c.link', tampered],
@@ -102,10 +102,7 @@ describe('signed bytes lent while a link is checked', () => {
       ['a.link', second, 'missing'],
     ]
     const requests = Array.from({ length: 6 }, () => expected).flat()
-    const results = await sequentialDecoder.decode(
-      requests.map(([path, key]) => ({ path, key: key.publicKey })),
-      source,
-    )
+    const results = await links.load(requests.map(([path, key]) => ({ path, key: key.publicKey })))
     expect(results.map((result) => (result.status === 'loaded' ? result.signature?.status : result.status))).toEqual(requests.map(([, , status]) => status))
     for (const result of results) {
       if (result.status !== 'loaded' || result.envelope.format !== 'metablock') throw new Error('expected a loaded metablock')

@@ -1,26 +1,14 @@
 /**
- * Link decoding on worker threads: reading, parsing, canonicalizing and signature checks of
- * link files run in parallel (decode-worker.ts), behind the core's `LinkDecoder` interface,
- * with results identical to `sequentialDecoder`. Small bundles are decoded on the calling
- * thread: starting workers costs more than it saves below a few megabytes of links.
+ * Link decoding on worker threads (worker.ts): reading, parsing, canonicalizing and signature
+ * checks of link files run in parallel, with results identical to decoding on this thread.
+ * Each `load` is a session: every thread decodes it with a fresh memo and sender, and this
+ * side unpacks each thread's results with a receiver of its own (core/links/thread-transfer.ts).
  */
-import { stat } from 'node:fs/promises'
-import { isAbsolute, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
-import { decodeOne, sequentialDecoder, type DecodeListener, type DecodeRequest, type DecodeResult, type LinkDecoder } from '../core/verify/decode.ts'
-import { TransferReceiver } from '../core/verify/decode-transfer.ts'
-import type { LinkSource } from '../core/verify/sources.ts'
-import type { WorkerRequest, WorkerResponse } from './decode-worker.ts'
-import { GroupSchedule } from './decode-schedule.ts'
-import { defaultThreadCount, MIN_PARALLEL_BYTES, spawnDecodeThread, takeStartedThread } from './decode-threads.ts'
-import { DirectoryLinkSource } from './node-fs.ts'
-
-export interface DecodePoolOptions {
-  /** Worker threads at most (default: the available parallelism, at most 4). */
-  readonly threads?: number
-  /** Below this many bytes of links in one call, decode on the calling thread (default 4 MiB). */
-  readonly minParallelBytes?: number
-}
+import { type LinkRequest, type LinkResult, type LoadOptions, TransferReceiver } from '../../core/links/index.ts'
+import { GroupSchedule } from './schedule.ts'
+import { spawnDecodeThread, takeStartedThread } from './threads.ts'
+import type { WorkerRequest, WorkerResponse } from './worker.ts'
 
 /**
  * Requests in flight per worker, so a worker never waits for its next file, even while this
@@ -28,26 +16,33 @@ export interface DecodePoolOptions {
  */
 const IN_FLIGHT = 4
 
-export class DecodePool implements LinkDecoder {
+/** Where the threads read the files from. */
+export interface ThreadSource {
+  readonly directory: string
+  readonly maxBytes: number
+}
+
+export class DecodingPool {
   private readonly threads: number
-  private readonly minParallelBytes: number
   private workers: Worker[] = []
-  /** Numbers the calls of `decode`: each is a fresh transfer session in every worker (decode-worker.ts). */
+  /** Numbers the calls of `load`: each is a fresh transfer session in every worker (worker.ts). */
   private sessions = 0
 
-  constructor(options: DecodePoolOptions = {}) {
-    this.threads = Math.max(1, options.threads ?? defaultThreadCount())
-    this.minParallelBytes = options.minParallelBytes ?? MIN_PARALLEL_BYTES
+  /** At most `threads` worker threads, started when first needed. */
+  constructor(threads: number) {
+    this.threads = Math.max(1, threads)
   }
 
-  async decode(requests: readonly DecodeRequest[], source: LinkSource, signal?: AbortSignal, onResult?: DecodeListener): Promise<DecodeResult[]> {
-    if (!(source instanceof DirectoryLinkSource) || requests.length < 2 || (await totalBytes(requests, source)) < this.minParallelBytes) {
-      return sequentialDecoder.decode(requests, source, signal, onResult)
-    }
+  /**
+   * Decodes `requests` from `source` on the threads. `decodeHere` decodes the few files whose
+   * decoded form does not survive a thread crossing (layouts, unusual signatures).
+   */
+  async load(requests: readonly LinkRequest[], source: ThreadSource, decodeHere: (request: LinkRequest) => Promise<LinkResult>, options: LoadOptions = {}): Promise<LinkResult[]> {
+    const { signal, onResult } = options
     const workers = this.start(Math.min(this.threads, requests.length))
     const session = ++this.sessions
     const schedule = new GroupSchedule<Worker>(requests.map((request) => request.group))
-    const results: DecodeResult[] = new Array(requests.length)
+    const results: LinkResult[] = new Array(requests.length)
     const local: number[] = []
     await new Promise<void>((resolve, reject) => {
       let pending = requests.length
@@ -62,16 +57,16 @@ export class DecodePool implements LinkDecoder {
       const inFlight = new Map<Worker, number>(workers.map((worker) => [worker, 0]))
       const send = (worker: Worker) => {
         const id = schedule.next(worker, inFlight.get(worker) === 0)
-        if (id === undefined) return
+        const request = id === undefined ? undefined : requests[id]
+        if (id === undefined || request === undefined) return
         inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1)
-        const request = requests[id] as DecodeRequest
         worker.postMessage({ session, id, directory: source.directory, maxBytes: source.maxBytes, path: request.path, key: request.key, now: request.now } satisfies WorkerRequest)
       }
       for (const worker of workers) {
-        // One receiver per worker: it unpacks what that worker's sender packed, in order.
+        // One receiver per worker and session: it unpacks what that worker's sender packed, in order.
         const receiver = new TransferReceiver()
         const onMessage = ({ id, result }: WorkerResponse) => {
-          let unpacked: DecodeResult | undefined
+          let unpacked: LinkResult | undefined
           try {
             unpacked = receiver.unpack(result)
           } catch (error) {
@@ -99,9 +94,10 @@ export class DecodePool implements LinkDecoder {
         cleanup.push(() => signal.removeEventListener('abort', onAbort))
       }
     })
-    // Files whose decoded form does not survive a thread crossing (layouts, unusual signatures).
     for (const id of local) {
-      const result = await decodeOne(requests[id] as DecodeRequest, source)
+      const request = requests[id]
+      if (request === undefined) continue
+      const result = await decodeHere(request)
       results[id] = result
       onResult?.(id, result)
     }
@@ -125,16 +121,4 @@ export class DecodePool implements LinkDecoder {
     }
     return this.workers.slice(0, count)
   }
-}
-
-async function totalBytes(requests: readonly Pick<DecodeRequest, 'path'>[], source: DirectoryLinkSource): Promise<number> {
-  const sizes = await Promise.all(
-    requests.map((request) =>
-      stat(isAbsolute(request.path) ? request.path : join(source.directory, request.path)).then(
-        (info) => (info.isFile() ? info.size : 0),
-        () => 0,
-      ),
-    ),
-  )
-  return sizes.reduce((sum, size) => sum + size, 0)
 }
