@@ -5,7 +5,7 @@ import { readEnvelope } from '../envelope/read.ts'
 import { createEnvelope, serializeEnvelope, signDocument } from '../envelope/sign.ts'
 import { utf8 } from '../encoding/utf8.ts'
 import { keyidOf } from '../keys/keyid-generations.ts'
-import { MemoryLinkSource } from '../verify/sources.ts'
+import { memoryLinks } from '../links/index.ts'
 import { verifySupplyChain } from '../verify/verify.ts'
 import { generateKeyPair } from '../keys/generate.ts'
 import { importPublicKey } from '../keys/import.ts'
@@ -165,7 +165,7 @@ describe('inferLayout on hand-made chains', () => {
     const report = await verifySupplyChain({
       layout: await signDocument({ type: 'layout', layout }, [owner]),
       layoutKeys: [owner.publicKey],
-      links: new MemoryLinkSource([[build.file, utf8(serializeEnvelope(build.envelope))]]),
+      links: memoryLinks([[build.file, utf8(serializeEnvelope(build.envelope))]]),
     })
     expect(report.failure).toBeUndefined()
   })
