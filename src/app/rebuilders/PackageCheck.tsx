@@ -76,6 +76,7 @@ function PackageCard({ item }: { item: PackageResult }) {
         <span className={`pill pill-${item.verdict}`}>{item.verdict === 'pass' ? 'pass' : 'fail'}</span> <span className="rebuilders-mono">{item.path}</span>
       </h4>
       <p className="rebuilders-verdict">{item.sentence}</p>
+      <p className="rebuilders-muted rebuilders-in-toto">{inTotoWords(item)}</p>
       {item.notes.map((note) => (
         <p key={note} className="rebuilders-note">
           {note}
@@ -236,6 +237,14 @@ function Apart({ summary }: { summary: CheckSummary }) {
       )}
     </section>
   )
+}
+
+/** What the ordinary verifier said, on the layout the policy amounts to (core/rebuilders/in-toto-check.ts). */
+function inTotoWords(item: PackageResult): string {
+  const { inToto } = item
+  if (inToto.verdict === 'pass') return 'in-toto-verify passes it too, with the layout this policy amounts to.'
+  if (inToto.verdict === 'fail') return `in-toto-verify fails it with the layout this policy amounts to: ${inToto.message}`
+  return `Not put through in-toto-verify: ${inToto.reason}.`
 }
 
 function formatSize(bytes: number): string {

@@ -61,6 +61,8 @@ export interface Attestation {
   readonly signatures: readonly AttestationSignature[]
   /** The bytes the signatures cover. */
   readonly signedBytes: Uint8Array
+  /** The file as given (what in-toto-verify would read). */
+  readonly bytes: Uint8Array
   /** The envelope, for in-toto links (what the verifier would read). */
   readonly envelope?: Envelope
 }
@@ -88,7 +90,7 @@ function read(bytes: Uint8Array, path: string): Attestation {
   if (startsWith(bytes, '-----BEGIN ')) throw new Error(`${path}: a PEM key or certificate, not an attestation (a rebuilder's key belongs to the policy)`)
   const json = parseJsonBytes(bytes, { file: path })
   const signed = json instanceof Map ? json.get('signed') : undefined
-  if (json instanceof Map && signed instanceof Map && signed.get('_type') === 'link' && signed.get('environment') === null) return readRebuilderd(json, signed, path)
+  if (json instanceof Map && signed instanceof Map && signed.get('_type') === 'link' && signed.get('environment') === null) return readRebuilderd(json, signed, path, bytes)
   const envelope = parseEnvelope(json, path)
   if (envelope.content.type !== 'link') throw new Error(`${path}: this is a layout, not a rebuilder's attestation (link metadata)`)
   const signatures: AttestationSignature[] = envelope.signatures.map((signature, index) => ({
@@ -98,7 +100,7 @@ function read(bytes: Uint8Array, path: string): Attestation {
     bytes: decodeSignature(() => (envelope.format === 'metablock' ? hexToBytes(signature.sig, 'sig') : base64ToBytes(signature.sig, 'sig'))),
   }))
   const link = envelope.content.link
-  return { path, mode: 'in-toto', ...attestedOf(link.name, link.products), signatures, signedBytes: signedBytesOf(envelope), envelope }
+  return { path, mode: 'in-toto', ...attestedOf(link.name, link.products), signatures, signedBytes: signedBytesOf(envelope), bytes, envelope }
 }
 
 /**
@@ -106,7 +108,7 @@ function read(bytes: Uint8Array, path: string): Attestation {
  * `null` (so every other member meets the reference's rules), and the signed bytes are the
  * reference's normalized `signed` object with the `null` put back — what rebuilderd signed.
  */
-function readRebuilderd(json: JsonObject, signed: JsonObject, path: string): Attestation {
+function readRebuilderd(json: JsonObject, signed: JsonObject, path: string, bytes: Uint8Array): Attestation {
   const validated = new Map(signed)
   validated.set('environment', new Map())
   const copy = new Map(json)
@@ -122,7 +124,7 @@ function readRebuilderd(json: JsonObject, signed: JsonObject, path: string): Att
     bytes: decodeSignature(() => hexToBytes(signature.sig, 'sig')),
   }))
   const link = envelope.content.link
-  return { path, mode: 'rebuilderd', ...attestedOf(link.name, link.products), signatures, signedBytes: canonicalBytes(asSigned, 'signed') }
+  return { path, mode: 'rebuilderd', ...attestedOf(link.name, link.products), signatures, signedBytes: canonicalBytes(asSigned, 'signed'), bytes }
 }
 
 /** securesystemslib's GPG signature object (`keyid`, `other_headers`, `signature`), when that is what it is. */

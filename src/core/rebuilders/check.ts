@@ -26,6 +26,7 @@ import { verifySignature } from '../keys/signature.ts'
 import type { HashAlgorithm } from '../hash.ts'
 import type { HashDict } from '../model/types.ts'
 import { verifyGpgSignature } from '../openpgp/verify-signature.ts'
+import { verifyAsInToto, type InTotoVerdict } from './in-toto-check.ts'
 import { REBUILDERD_MODE_NOTE, type Attestation, type AttestationMode, type AttestationSignature } from './attestation.ts'
 import { keyIndex, type RebuilderPolicy } from './policy.ts'
 import type { PolicyKey } from './policy-key.ts'
@@ -111,6 +112,11 @@ export interface PackageResult {
   readonly rebuilders: readonly RebuilderResult[]
   /** Attestations naming this file that no trusted key signed. */
   readonly untrusted: readonly AttestationCheck[]
+  /**
+   * The same package through the ordinary verifier, against the layout the policy amounts to
+   * (in-toto-check.ts), where policy and attestations allow it (the 2018 design).
+   */
+  readonly inToto: InTotoVerdict
   /** The verdict in words. */
   readonly sentence: string
   /** What the reader should know (rebuilderd mode, other names). */
@@ -156,7 +162,7 @@ export async function checkPackages(
     options.signal?.throwIfAborted()
     options.onPackage?.(file, index, packages.length)
     const digests = await hash(file)
-    results.push(await checkOne(policy, quorum, file, digests, attestations, signatures))
+    results.push(await checkOne(policy, quorum, file, digests, attestations, signatures, options))
   }
   const otherAttestations: OtherAttestation[] = []
   const index = keyIndex(policy)
@@ -241,10 +247,12 @@ async function checkOne(
   digests: PackageDigests,
   attestations: readonly Attestation[],
   cache: SignatureCache,
+  options: CheckOptions,
 ): Promise<PackageResult> {
   const perRebuilder = new Map<string, AttestationCheck[]>(policy.rebuilders.map((rebuilder) => [rebuilder.name, []]))
   const sameBytes = new Map<string, Set<string>>(policy.rebuilders.map((rebuilder) => [rebuilder.name, new Set()]))
   const untrusted: AttestationCheck[] = []
+  const relevant: Attestation[] = []
   const modes = new Set<AttestationMode>()
   for (const attestation of attestations) {
     const hashes = attestation.attested.get(file.name)
@@ -265,6 +273,7 @@ async function checkOne(
       continue
     }
     modes.add(attestation.mode)
+    relevant.push(attestation)
     for (const [rebuilder, own] of byRebuilder) {
       const outcome = own.every((signature) => signature.status === 'valid') ? digestOutcome(comparisons) : 'bad-signature'
       perRebuilder.get(rebuilder)?.push({ path: attestation.path, mode: attestation.mode, stepName: attestation.stepName, signatures, digests: comparisons, outcome })
@@ -276,7 +285,14 @@ async function checkOne(
   })
   const votes = rebuilders.filter((rebuilder) => rebuilder.vote).length
   const dissenters = rebuilders.filter((rebuilder) => rebuilder.dissent).map((rebuilder) => rebuilder.name)
-  const pass = votes >= policy.threshold && (quorum || dissenters.length === 0)
+  const counted = votes >= policy.threshold && (quorum || dissenters.length === 0)
+  const inToto: InTotoVerdict =
+    relevant.length === 0
+      ? { verdict: 'not-applicable', reason: 'no trusted rebuilder attests this file' }
+      : await verifyAsInToto(policy, file, digests, relevant, { now: options.now, signal: options.signal })
+  // in-toto-verify's verdict stands where it applies, except the disagreement quorum mode accepts on purpose.
+  const outvoted = quorum && dissenters.length > 0
+  const pass = counted && (inToto.verdict !== 'fail' || outvoted)
   const notes: string[] = []
   if (modes.has('rebuilderd')) notes.push(REBUILDERD_MODE_NOTE)
   const elsewhere = [...new Set(rebuilders.flatMap((rebuilder) => rebuilder.sameBytesAs))]
@@ -284,6 +300,8 @@ async function checkOne(
     notes.push(
       `Trusted rebuilders attest exactly these bytes as ${elsewhere.map((name) => `'${name}'`).join(', ')}, not as '${file.name}': attestations name files, so those are no votes for this name.`,
     )
+  if (inToto.verdict === 'fail' && outvoted)
+    notes.push(`in-toto-verify would refuse this file with the layout this policy amounts to, as its rebuilders disagree: ${inToto.message}`)
   const result = {
     path: file.path,
     name: file.name,
@@ -297,6 +315,7 @@ async function checkOne(
     dissenters,
     rebuilders,
     untrusted,
+    inToto,
     notes,
   }
   return { ...result, sentence: verdictSentence(result) }
@@ -390,7 +409,7 @@ function describeDifference(check: AttestationCheck): string {
   return `reports different bytes: ${differing.map((digest) => `${digest.algorithm} ${digest.attested.slice(0, 12)}… where the file has ${(digest.actual ?? '').slice(0, 12)}…`).join(', ')}`
 }
 
-type SentenceInput = Pick<PackageResult, 'verdict' | 'votes' | 'threshold' | 'trusted' | 'quorum' | 'dissenters' | 'rebuilders'>
+type SentenceInput = Pick<PackageResult, 'verdict' | 'votes' | 'threshold' | 'trusted' | 'quorum' | 'dissenters' | 'rebuilders' | 'inToto'>
 
 /** "3 of 4 trusted rebuilders reproduced this file exactly (2 needed)", and who disagrees. */
 export function verdictSentence(result: SentenceInput): string {
@@ -398,6 +417,8 @@ export function verdictSentence(result: SentenceInput): string {
   const count = `${votes} of ${trusted} trusted rebuilder${trusted === 1 ? '' : 's'} reproduced this file exactly (${threshold} needed)`
   const dissent = dissenters.length > 0 ? `${listNames(dissenters)} reported different bytes` : ''
   if (result.verdict === 'pass') return dissent ? `${count}; ${dissent}, outvoted in quorum mode.` : `${count}.`
+  const counted = votes >= threshold && (quorum || dissenters.length === 0)
+  if (counted && result.inToto.verdict === 'fail') return `${count}, but in-toto-verify fails the layout this policy amounts to: ${result.inToto.message}`
   if (dissent && votes >= threshold && !quorum)
     return `${count}, but ${dissent}: rebuilders disagree, so the check fails, as in-toto's threshold rule does (quorum mode would accept ${threshold} agreeing).`
   const reasons = result.rebuilders.filter((rebuilder) => !rebuilder.vote && !rebuilder.dissent).map((rebuilder) => statusWord(rebuilder))
