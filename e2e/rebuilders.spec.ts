@@ -101,6 +101,7 @@ test('the real reproduce.debian.net attestation passes with its key; a dissent f
   await expect(result).toContainText('1 of 1 trusted rebuilder reproduced this file exactly (1 needed).')
   await expect(result.getByRole('row', { name: /^reproduce\.debian\.net/ })).toContainText('worker: 70a3c0fb (not a key of the policy)')
   await expect(result.getByRole('row', { name: /^reproduce\.debian\.net/ })).toContainText('daemon: reproduce-debian-net-amd64 2980aa62 — valid')
+  await expect(result).toContainText("Not put through in-toto-verify: in-toto-verify refuses rebuilderd's links (environment null).")
 
   // Two generated rebuilders join; one of them reports different bytes for the file.
   for (const rebuilder of rebuilders.slice(0, 2)) await addRebuilder(page, rebuilder.name, `${rebuilder.name}.pub`, rebuilderdPem(rebuilder.daemon))
@@ -135,6 +136,7 @@ test('the 2018 design: a policy of the two rebuilders’ GPG keys gives in-toto-
   const result = page.getByRole('article', { name: `Package ${NAME}` })
   await expect(result).toContainText('2 of 2 trusted rebuilders reproduced this file exactly (2 needed).')
   await expect(result.getByRole('row', { name: /^Bobby/ })).toContainText('bobby 5863835e — valid')
+  await expect(result).toContainText('in-toto-verify passes it too, with the layout this policy amounts to.')
   // … fails the bad one …
   await page.getByRole('button', { name: `Remove ${NAME}` }).click()
   await page.getByLabel('Package files').setInputFiles(join(APT, 'bad', NAME))

@@ -48,6 +48,8 @@ export interface AttestationOptions {
   readonly materials?: Readonly<Record<string, Digests>>
   /** Who signs, in order (default: worker, then daemon). */
   readonly signers?: readonly PrivateKey[]
+  /** The keyid each signature carries (default: the key's in-toto 1.x keyid, as rebuilderd writes it). */
+  readonly keyids?: readonly string[]
 }
 
 /** The attestation file's bytes, compact as rebuilderd writes them. */
@@ -64,7 +66,9 @@ export async function rebuilderdAttestation(rebuilder: GeneratedRebuilder, optio
   }
   const bytes = canonicalBytes(signed as unknown as JsonInput)
   const signatures = []
-  for (const key of options.signers ?? [rebuilder.worker, rebuilder.daemon]) signatures.push({ keyid: key.publicKey.keyid, sig: bytesToHex(await key.sign(bytes)) })
+  for (const [index, key] of (options.signers ?? [rebuilder.worker, rebuilder.daemon]).entries()) {
+    signatures.push({ keyid: options.keyids?.[index] ?? key.publicKey.keyid, sig: bytesToHex(await key.sign(bytes)) })
+  }
   return new TextEncoder().encode(JSON.stringify({ signatures, signed }))
 }
 

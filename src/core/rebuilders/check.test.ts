@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { digestsOf, makeRebuilder, rebuilderdAttestation, rebuilderdPem, tamperProductDigest, type GeneratedRebuilder } from '../../../test/support/rebuilderd-attestations.ts'
 import type { HashAlgorithm } from '../hash.ts'
+import { keyidOf } from '../keys/keyid-generations.ts'
 import { encodeCanonical } from '../json/canonical.ts'
 import { parseJson } from '../json/parse.ts'
 import type { JsonObject } from '../json/value.ts'
@@ -169,6 +170,15 @@ describe('generated rebuilderd attestations', () => {
     const second = attestation(await rebuilderdAttestation(alpha, { artifact, digests: goodDigests, signers: [alpha.worker] }), 'arm64.link')
     const again = await checkOne(policy, { [artifact]: good }, [await attest(alpha), second])
     expect(again.votes).toBe(1)
+  })
+
+  it('a signature under the in-toto 2.x keyid of a trusted key counts too', async () => {
+    const [alpha] = rebuilders as [GeneratedRebuilder]
+    const v2 = keyidOf(alpha.daemon.publicKey, '2.x')
+    expect(v2).not.toBe(alpha.daemon.publicKey.keyid)
+    const file = await rebuilderdAttestation(alpha, { artifact, digests: goodDigests, signers: [alpha.daemon], keyids: [v2] })
+    const result = await checkOne(await daemonPolicy(1, 1), { [artifact]: good }, [attestation(file, 'v2.link')])
+    expect([result.verdict, result.rebuilders[0]?.attestations[0]?.signatures[0]?.keyid]).toEqual(['pass', v2])
   })
 
   it('an untrusted signer does not count and is listed apart', async () => {

@@ -9,6 +9,7 @@
 import { bytesToBase64 } from '../encoding/base64.ts'
 import { CoreError } from '../errors.ts'
 import { importPublicKey } from '../keys/import.ts'
+import { keyidsOf } from '../keys/keyid-generations.ts'
 import { pemLabels } from '../keys/pem.ts'
 import type { PublicKey } from '../keys/types.ts'
 import type { JsonObject } from '../json/value.ts'
@@ -89,7 +90,9 @@ export async function readPolicyKey(format: PolicyKeyFormat, text: string, label
     label,
     text,
     keyid: publicKey.keyid,
-    signatureKeyids: [publicKey.keyid],
+    // Tools of either keyid generation may have signed: in-toto 1.x and rebuilderd write the
+    // first, Python in-toto 2.x and later the second (real-world-metadata.md §2).
+    signatureKeyids: keyidsOf(publicKey),
     publicKey,
     layoutKey: layoutKeyJson(publicKey),
     description: `${kind} key ${publicKey.keyid.slice(0, 8)}…`,
