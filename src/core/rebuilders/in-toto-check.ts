@@ -17,7 +17,8 @@ import { signDocument } from '../envelope/sign.ts'
 import { generateKeyPair } from '../keys/generate.ts'
 import type { JsonValue } from '../json/value.ts'
 import type { Inspection, Link } from '../model/types.ts'
-import { MemoryLinkSource, type InspectionResult, type InspectionRunner } from '../verify/sources.ts'
+import { memoryLinks } from '../links/index.ts'
+import type { InspectionResult, InspectionRunner } from '../verify/inspection-runner.ts'
 import { verifySupplyChain } from '../verify/verify.ts'
 import type { Attestation } from './attestation.ts'
 import type { PackageDigests, PackageFile } from './check.ts'
@@ -72,7 +73,7 @@ export async function verifyAsInToto(
     layout: envelope,
     layoutFile: 'the policy as a layout',
     layoutKeys: [owner.publicKey],
-    links: new MemoryLinkSource(files),
+    links: memoryLinks(files),
     inspections: packageInspection(file.name, sha256),
     now,
     signal: options.signal,
