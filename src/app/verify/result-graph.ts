@@ -31,10 +31,14 @@ export function readLayoutEnvelope(bytes: Uint8Array, path: string): { envelope:
 /** Lays out the graph of the layout in `bytes` (dagre is loaded on first use). */
 export async function prepareResultGraph(bytes: Uint8Array, path: string): Promise<ResultGraph | undefined> {
   const read = readLayoutEnvelope(bytes, path)
-  if (!read) return undefined
+  return read ? layoutResultGraph(read.layout) : undefined
+}
+
+/** Lays out the graph of `layout`, already read (the session's). */
+export async function layoutResultGraph(layout: Layout): Promise<ResultGraph> {
   const { default: dagre } = await import('@dagrejs/dagre')
-  const positions = autoLayout(deriveGraph(read.layout), dagre)
-  return clonesExactly(read.layout) ? { layout: read.layout, positions } : { positions }
+  const positions = autoLayout(deriveGraph(layout), dagre)
+  return clonesExactly(layout) ? { layout, positions } : { positions }
 }
 
 /**

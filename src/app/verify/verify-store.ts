@@ -1,19 +1,25 @@
 /**
  * The Verify panel's state: what was dropped in each zone, the triage of it, and the running
- * or finished verification. Work happens in worker sessions (worker-client.ts); this store
- * only keeps what the page shows.
+ * or finished verification, with the lifecycle of the worker sessions that do the work
+ * (worker-client.ts): one session per set of inputs, which triages them and, when the person
+ * verifies, verifies them from what it read; the session of the result on display stays open
+ * for its rule traces and report file, and every other one is closed as soon as nothing needs
+ * it. A vanilla store with its dependencies injected (like keyring-store.ts), so tests drive it
+ * with fake sessions; `useVerifyStore` is the page's instance.
  */
-import { create } from 'zustand'
+import { useStore } from 'zustand'
+import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { BundleAnalysis } from '../../core/bundle/verify-bundle.ts'
 import { serializeEnvelope } from '../../core/envelope/sign.ts'
+import type { Envelope } from '../../core/envelope/types.ts'
 import type { Progress } from '../../core/verify/verify.ts'
 import { downloadBlob } from '../shared/download.ts'
+import { errorMessage } from '../shared/error-message.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import type { PickedFile } from './collect.ts'
 import { cliCommand, parseParameters } from './present.ts'
-import type { ItemTrace, VerificationSummary, WorkerInputs } from './protocol.ts'
+import type { CallResults, ItemTrace, VerificationSummary, WorkerCall, WorkerInputs } from './protocol.ts'
 import { CancelledError, VerifySession } from './worker-client.ts'
-import { errorMessage } from '../shared/error-message.ts'
 
 export type Zone = 'layout' | 'ownerKeys' | 'links' | 'products'
 
@@ -30,7 +36,7 @@ export type TraceState =
   | { readonly item: string; readonly status: 'ready'; readonly trace: ItemTrace }
   | { readonly item: string; readonly status: 'failed'; readonly message: string }
 
-interface VerifyState {
+export interface VerifyState {
   files: Record<Zone, readonly PickedFile[]>
   useEditorLayout: boolean
   parameters: string
@@ -54,21 +60,30 @@ interface VerifyState {
 
 const EDITOR_LAYOUT_NAME = 'editor.layout'
 
-/** Triages the current inputs; a verification of the same inputs continues from what it read. */
-let inputsSession: VerifySession | undefined
-/** Ran (or runs) the verification on display, and holds its full report. */
-let resultSession: VerifySession | undefined
-
-/** Closes a session neither the inputs nor the result on display need any more. */
-function retire(session: VerifySession | undefined): void {
-  if (session && session !== inputsSession && session !== resultSession) session.close()
+/** A worker session as the store uses it (worker-client.ts `VerifySession`; a fake in tests). */
+export interface Session {
+  call<K extends WorkerCall['kind']>(call: Extract<WorkerCall, { kind: K }>, onProgress?: (progress: Progress) => void): Promise<CallResults[K]>
+  /** Stops it at once; its pending calls reject with `CancelledError`. */
+  close(): void
 }
 
+export interface VerifyDependencies {
+  /** Starts a worker session. */
+  readonly openSession: () => Session
+  /** The signed layout open in the editor, if it is signed. */
+  readonly editorEnvelope: () => Envelope | undefined
+  readonly download: (fileName: string, file: Blob) => void
+  /** A monotonic clock in milliseconds (when a run started). */
+  readonly now: () => number
+}
+
+export type VerifyStore = StoreApi<VerifyState>
+
 /** The worker inputs for the current state, or a reason why there are none. */
-function buildInputs(state: VerifyState): WorkerInputs | string {
+function buildInputs(state: VerifyState, editorEnvelope: () => Envelope | undefined): WorkerInputs | string {
   let layout: WorkerInputs['layout']
   if (state.useEditorLayout) {
-    const envelope = useDocumentStore.getState().envelope
+    const envelope = editorEnvelope()
     if (!envelope) return 'The layout open in the editor is not signed: sign it in the Keys workspace, or drop a signed layout.'
     layout = { path: EDITOR_LAYOUT_NAME, file: new Blob([serializeEnvelope(envelope)]) }
   } else if (state.files.layout[0]) {
@@ -94,141 +109,162 @@ function buildInputs(state: VerifyState): WorkerInputs | string {
   }
 }
 
-export const useVerifyStore = create<VerifyState>()((set, get) => {
-  /** Re-triages after every change, in a new session; only the latest analysis counts. */
-  const analyze = () => {
-    const previous = inputsSession
-    inputsSession = undefined
-    retire(previous)
-    const inputs = buildInputs(get())
-    if (typeof inputs === 'string') {
-      set({ analyzing: false })
-      return
-    }
-    set({ analyzing: true })
-    const session = new VerifySession()
-    inputsSession = session
-    session.call({ kind: 'analyze', inputs }).then(
-      (analysis) => {
-        if (inputsSession === session) set({ analysis, analyzing: false })
-      },
-      (error: unknown) => {
-        if (inputsSession === session && !(error instanceof CancelledError)) set({ analyzing: false, run: { status: 'failed', message: errorMessage(error) } })
-      },
-    )
+export function createVerifyStore(deps: VerifyDependencies): VerifyStore {
+  /** Triages the current inputs; a verification of the same inputs continues from what it read. */
+  let inputsSession: Session | undefined
+  /** Ran (or runs) the verification on display, and holds its full report. */
+  let resultSession: Session | undefined
+  /** Closes a session neither the inputs nor the result on display need any more. */
+  const retire = (session: Session | undefined) => {
+    if (session && session !== inputsSession && session !== resultSession) session.close()
   }
-  const changeInputs = (patch: Partial<VerifyState>) => {
-    // A running verification goes on with the inputs it started with; a finished one is no longer shown.
-    if (get().run.status === 'running') set(patch)
-    else {
-      set({ ...patch, run: { status: 'idle' }, selected: undefined, trace: undefined, downloadProblem: undefined })
-      const previous = resultSession
-      resultSession = undefined
+  return createStore<VerifyState>()((set, get) => {
+    /** Re-triages after every change, in a new session; only the latest analysis counts. */
+    const analyze = () => {
+      const previous = inputsSession
+      inputsSession = undefined
       retire(previous)
-    }
-    analyze()
-  }
-  return {
-    files: { layout: [], ownerKeys: [], links: [], products: [] },
-    useEditorLayout: false,
-    parameters: '',
-    analysis: undefined,
-    analyzing: false,
-    run: { status: 'idle' },
-    selected: undefined,
-    trace: undefined,
-    downloadProblem: undefined,
-    addFiles: (zone, added) => {
-      const files = get().files
-      if (zone === 'layout') {
-        changeInputs({ files: { ...files, layout: added.slice(0, 1) }, useEditorLayout: false })
-        return
-      }
-      const paths = new Set(added.map((file) => file.path))
-      changeInputs({ files: { ...files, [zone]: [...files[zone].filter((file) => !paths.has(file.path)), ...added] } })
-    },
-    removeFile: (zone, path) => changeInputs({ files: { ...get().files, [zone]: get().files[zone].filter((file) => file.path !== path) } }),
-    clearZone: (zone) => changeInputs({ files: { ...get().files, [zone]: [] } }),
-    setUseEditorLayout: (use) => changeInputs({ useEditorLayout: use }),
-    setParameters: (text) => changeInputs({ parameters: text }),
-    verify: () => {
-      if (get().run.status === 'running') return
-      const inputs = buildInputs(get())
+      const inputs = buildInputs(get(), deps.editorEnvelope)
       if (typeof inputs === 'string') {
-        set({ run: { status: 'failed', message: inputs } })
+        set({ analyzing: false })
         return
       }
-      if (!inputs.layout) {
-        set({ run: { status: 'failed', message: 'Choose a signed layout first (or use the one open in the editor).' } })
-        return
-      }
-      if (inputs.ownerKeys.length === 0) {
-        set({ run: { status: 'failed', message: "Add the layout owner's public key(s): the layout's signatures are checked against them." } })
-        return
-      }
-      const layoutFile = inputs.layout
-      // The session that triaged these inputs has read the files already.
-      const session = inputsSession ?? new VerifySession()
+      set({ analyzing: true })
+      const session = deps.openSession()
       inputsSession = session
-      const previous = resultSession
-      resultSession = session
-      retire(previous)
-      set({ run: { status: 'running', startedAt: performance.now() }, selected: undefined, trace: undefined, downloadProblem: undefined })
-      const onProgress = (progress: Progress) => {
-        const run = get().run
-        if (resultSession === session && run.status === 'running') set({ run: { ...run, progress } })
+      session.call({ kind: 'analyze', inputs }).then(
+        (analysis) => {
+          if (inputsSession === session) set({ analysis, analyzing: false })
+        },
+        (error: unknown) => {
+          if (inputsSession === session && !(error instanceof CancelledError)) set({ analyzing: false, run: { status: 'failed', message: errorMessage(error) } })
+        },
+      )
+    }
+    const changeInputs = (patch: Partial<VerifyState>) => {
+      // A running verification goes on with the inputs it started with; a finished one is no longer shown.
+      if (get().run.status === 'running') set(patch)
+      else {
+        set({ ...patch, run: { status: 'idle' }, selected: undefined, trace: undefined, downloadProblem: undefined })
+        const previous = resultSession
+        resultSession = undefined
+        retire(previous)
       }
-      session.call({ kind: 'verify', inputs }, onProgress).then(
-        async (result) => {
-          if (resultSession !== session) return
-          const layoutBytes = new Uint8Array(await layoutFile.file.arrayBuffer())
-          if (resultSession !== session) return
-          // The triage of the verification, unless the inputs changed while it ran.
-          set({ run: { status: 'done', result, layoutBytes, layoutName: layoutFile.path }, ...(inputsSession === session ? { analysis: result.analysis } : {}) })
-        },
-        (error: unknown) => {
-          if (resultSession !== session) return
-          set({ run: error instanceof CancelledError ? { status: 'cancelled' } : { status: 'failed', message: errorMessage(error) } })
-        },
-      )
-    },
-    cancel: () => {
-      const session = resultSession
-      if (!session || get().run.status !== 'running') return
-      resultSession = undefined
-      // The session may still be triaging the same inputs: that stops too.
-      const triaging = inputsSession === session
-      if (triaging) inputsSession = undefined
-      session.close()
-      set({ run: { status: 'cancelled' }, ...(triaging ? { analyzing: false } : {}) })
-    },
-    select: (selected) => {
-      const session = resultSession
-      if (selected === undefined || !session || get().run.status !== 'done') {
-        set({ selected, trace: undefined })
-        return
-      }
-      set({ selected, trace: { item: selected, status: 'loading' } })
-      const current = () => resultSession === session && get().selected === selected
-      session.call({ kind: 'trace', item: selected }).then(
-        (trace) => {
-          if (current()) set({ trace: { item: selected, status: 'ready', trace } })
-        },
-        (error: unknown) => {
-          if (current() && !(error instanceof CancelledError)) set({ trace: { item: selected, status: 'failed', message: errorMessage(error) } })
-        },
-      )
-    },
-    downloadReport: () => {
-      const session = resultSession
-      if (!session || get().run.status !== 'done') return
-      set({ downloadProblem: undefined })
-      session.call({ kind: 'report-file' }).then(
-        (file) => downloadBlob('verification-report.json', file),
-        (error: unknown) => {
-          if (resultSession === session && !(error instanceof CancelledError)) set({ downloadProblem: errorMessage(error) })
-        },
-      )
-    },
-  }
+      analyze()
+    }
+    return {
+      files: { layout: [], ownerKeys: [], links: [], products: [] },
+      useEditorLayout: false,
+      parameters: '',
+      analysis: undefined,
+      analyzing: false,
+      run: { status: 'idle' },
+      selected: undefined,
+      trace: undefined,
+      downloadProblem: undefined,
+      addFiles: (zone, added) => {
+        const files = get().files
+        if (zone === 'layout') {
+          changeInputs({ files: { ...files, layout: added.slice(0, 1) }, useEditorLayout: false })
+          return
+        }
+        const paths = new Set(added.map((file) => file.path))
+        changeInputs({ files: { ...files, [zone]: [...files[zone].filter((file) => !paths.has(file.path)), ...added] } })
+      },
+      removeFile: (zone, path) => changeInputs({ files: { ...get().files, [zone]: get().files[zone].filter((file) => file.path !== path) } }),
+      clearZone: (zone) => changeInputs({ files: { ...get().files, [zone]: [] } }),
+      setUseEditorLayout: (use) => changeInputs({ useEditorLayout: use }),
+      setParameters: (text) => changeInputs({ parameters: text }),
+      verify: () => {
+        if (get().run.status === 'running') return
+        const inputs = buildInputs(get(), deps.editorEnvelope)
+        if (typeof inputs === 'string') {
+          set({ run: { status: 'failed', message: inputs } })
+          return
+        }
+        if (!inputs.layout) {
+          set({ run: { status: 'failed', message: 'Choose a signed layout first (or use the one open in the editor).' } })
+          return
+        }
+        if (inputs.ownerKeys.length === 0) {
+          set({ run: { status: 'failed', message: "Add the layout owner's public key(s): the layout's signatures are checked against them." } })
+          return
+        }
+        const layoutFile = inputs.layout
+        // The session that triaged these inputs has read the files already.
+        const session = inputsSession ?? deps.openSession()
+        inputsSession = session
+        const previous = resultSession
+        resultSession = session
+        retire(previous)
+        set({ run: { status: 'running', startedAt: deps.now() }, selected: undefined, trace: undefined, downloadProblem: undefined })
+        const onProgress = (progress: Progress) => {
+          const run = get().run
+          if (resultSession === session && run.status === 'running') set({ run: { ...run, progress } })
+        }
+        session.call({ kind: 'verify', inputs }, onProgress).then(
+          async (result) => {
+            if (resultSession !== session) return
+            const layoutBytes = new Uint8Array(await layoutFile.file.arrayBuffer())
+            if (resultSession !== session) return
+            // The triage of the verification, unless the inputs changed while it ran.
+            set({ run: { status: 'done', result, layoutBytes, layoutName: layoutFile.path }, ...(inputsSession === session ? { analysis: result.analysis } : {}) })
+          },
+          (error: unknown) => {
+            if (resultSession !== session) return
+            set({ run: error instanceof CancelledError ? { status: 'cancelled' } : { status: 'failed', message: errorMessage(error) } })
+          },
+        )
+      },
+      cancel: () => {
+        const session = resultSession
+        if (!session || get().run.status !== 'running') return
+        resultSession = undefined
+        // The session may still be triaging the same inputs: that stops too.
+        const triaging = inputsSession === session
+        if (triaging) inputsSession = undefined
+        session.close()
+        set({ run: { status: 'cancelled' }, ...(triaging ? { analyzing: false } : {}) })
+      },
+      select: (selected) => {
+        const session = resultSession
+        if (selected === undefined || !session || get().run.status !== 'done') {
+          set({ selected, trace: undefined })
+          return
+        }
+        set({ selected, trace: { item: selected, status: 'loading' } })
+        const current = () => resultSession === session && get().selected === selected
+        session.call({ kind: 'trace', item: selected }).then(
+          (trace) => {
+            if (current()) set({ trace: { item: selected, status: 'ready', trace } })
+          },
+          (error: unknown) => {
+            if (current() && !(error instanceof CancelledError)) set({ trace: { item: selected, status: 'failed', message: errorMessage(error) } })
+          },
+        )
+      },
+      downloadReport: () => {
+        const session = resultSession
+        if (!session || get().run.status !== 'done') return
+        set({ downloadProblem: undefined })
+        session.call({ kind: 'report-file' }).then(
+          (file) => deps.download('verification-report.json', file),
+          (error: unknown) => {
+            if (resultSession === session && !(error instanceof CancelledError)) set({ downloadProblem: errorMessage(error) })
+          },
+        )
+      },
+    }
+  })
+}
+
+/** The page's Verify store: worker sessions, the editor's signed layout, browser downloads. */
+export const verifyStore = createVerifyStore({
+  openSession: () => new VerifySession(),
+  editorEnvelope: () => useDocumentStore.getState().envelope,
+  download: downloadBlob,
+  now: () => performance.now(),
 })
+
+/** The React hook over {@link verifyStore}, with its `getState` and `subscribe`. */
+export const useVerifyStore = Object.assign(<T>(selector: (state: VerifyState) => T): T => useStore(verifyStore, selector), verifyStore)

@@ -1,43 +1,25 @@
 /**
- * The verification worker: unpacks, classifies and verifies off the main thread, so the page
- * stays responsive on big bundles. One worker serves one set of chosen files (a session,
- * worker-client.ts): it reads and classifies them once, for the triage, and verifies from what
- * it read; it keeps the last verification for the rule traces and the report download.
- * Closing the session terminates the worker, which is also how a verification is cancelled.
+ * The verification worker: a message adapter over a bundle session (core/bundle/session.ts),
+ * off the main thread so the page stays responsive on big bundles. One worker serves one set of
+ * chosen files (worker-client.ts): its session reads and classifies them once, for the triage,
+ * parses the layout and keys once, verifies from what it read, and keeps the last verification
+ * for the rule traces and the report download. Closing the worker is also how a verification
+ * is cancelled.
  */
 import type { BundleInput } from '../../core/bundle/assemble.ts'
-import { analyzeBundle, readBundleFiles, verifyBundle, type BundleFiles, type BundleRequest } from '../../core/bundle/verify-bundle.ts'
-import type { Link } from '../../core/model/types.ts'
-import type { VerificationReport } from '../../core/verify/report.ts'
-import type { CallResults, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse } from './protocol.ts'
-import { prepareResultGraph } from './result-graph.ts'
-import { itemTrace, summarizeReport } from './summary.ts'
+import { BundleSession, type SessionVerification } from '../../core/bundle/session.ts'
+import type { BundleRequest } from '../../core/bundle/verify-bundle.ts'
 import { errorMessage } from '../shared/error-message.ts'
+import type { CallResults, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse } from './protocol.ts'
+import { layoutResultGraph } from './result-graph.ts'
+import { itemTrace, summarizeReport } from './summary.ts'
 
 const post = (message: WorkerResponse) => (self as unknown as Worker).postMessage(message)
+const session = new BundleSession()
 
-/** The link and product files as read, for the inputs they were read from. */
-let read: { readonly key: string; readonly files: Promise<BundleFiles> } | undefined
-let last: { readonly report: VerificationReport; readonly usedLinks: ReadonlyMap<string, Link> } | undefined
-
+/** A chosen file, read only when the session needs its bytes (link and product files are read once per set). */
 function lazyInput(file: WorkerFile): BundleInput {
   return { path: file.path, size: file.file.size, read: async () => new Uint8Array(await file.file.arrayBuffer()) }
-}
-
-/**
- * The files of `inputs`, read once per session. The page starts a new session whenever the
- * chosen files change; the key (paths and sizes) is a second line of defence.
- */
-function filesOf(inputs: WorkerInputs): Promise<BundleFiles> {
-  const key = JSON.stringify([inputs.links, inputs.products].map((files) => files.map((file) => [file.path, file.file.size])))
-  if (read?.key !== key) {
-    const files = readBundleFiles(inputs.links.map(lazyInput), inputs.products.map(lazyInput))
-    read = { key, files }
-    files.catch(() => {
-      if (read?.files === files) read = undefined
-    })
-  }
-  return read.files
 }
 
 async function toRequest(inputs: WorkerInputs): Promise<BundleRequest> {
@@ -52,7 +34,8 @@ async function toRequest(inputs: WorkerInputs): Promise<BundleRequest> {
   }
 }
 
-function lastVerification(): NonNullable<typeof last> {
+function lastVerification(): SessionVerification {
+  const last = session.last
   if (!last) throw new Error('nothing has been verified yet')
   return last
 }
@@ -60,15 +43,12 @@ function lastVerification(): NonNullable<typeof last> {
 async function answer(id: number, call: WorkerCall): Promise<CallResults[WorkerCall['kind']]> {
   switch (call.kind) {
     case 'analyze':
-      return analyzeBundle(await toRequest(call.inputs), { files: await filesOf(call.inputs) })
+      return session.analyze(await toRequest(call.inputs))
     case 'verify': {
-      last = undefined
-      const request = await toRequest(call.inputs)
-      const result = await verifyBundle(request, { files: await filesOf(call.inputs), onProgress: (progress) => post({ id, type: 'progress', progress }) })
+      const result = await session.verify(await toRequest(call.inputs), { onProgress: (progress) => post({ id, type: 'progress', progress }) })
       if (!result.report) return { analysis: result.analysis }
-      last = { report: result.report, usedLinks: result.usedLinks ?? new Map() }
-      const graph = request.layout ? await prepareResultGraph(request.layout.bytes, request.layout.path) : undefined
-      return { analysis: result.analysis, report: summarizeReport(result.report), graph }
+      const layout = session.layout
+      return { analysis: result.analysis, report: summarizeReport(result.report), graph: layout ? await layoutResultGraph(layout) : undefined }
     }
     case 'trace': {
       const { report, usedLinks } = lastVerification()

@@ -12,7 +12,7 @@ import { checkEnvelopeSignature } from '../envelope/verify.ts'
 import { pythonEquals, type JsonValue } from '../json/value.ts'
 import { generationOfKeyid, keyidsOf } from '../keys/keyid-generations.ts'
 import { isOpenPgpKey, type VerificationKey } from '../keys/types.ts'
-import { toErrorInfo } from '../errors.ts'
+import { type ErrorInfo, toErrorInfo } from '../errors.ts'
 import type { LinkResult, Links } from '../links/index.ts'
 import { sameArtifacts } from '../model/artifact-index.ts'
 import type { Inspection, Layout, Link, Step } from '../model/types.ts'
@@ -82,14 +82,18 @@ export async function verifyLayoutFile(layoutBytes: Uint8Array, layoutFile: stri
   try {
     layout = readEnvelope(layoutBytes, layoutFile)
   } catch (error) {
-    const info = toErrorInfo(error, layoutFile)
-    return failedReport(
-      options.now ?? new Date(),
-      { stage: 'format', errorType: info.exception, message: `The layout could not be read: ${info.message}`, file: layoutFile, path: info.path },
-      { file: layoutFile, signatures: [] },
-    )
+    return layoutReadFailure(toErrorInfo(error, layoutFile), layoutFile, options.now ?? new Date())
   }
   return verifySupplyChain({ ...options, layout, layoutFile })
+}
+
+/** The report for a layout file that could not be read (`error`, from reading it). */
+export function layoutReadFailure(error: ErrorInfo, layoutFile: string, now: Date): VerificationReport {
+  return failedReport(
+    now,
+    { stage: 'format', errorType: error.exception, message: `The layout could not be read: ${error.message}`, file: layoutFile, path: error.path },
+    { file: layoutFile, signatures: [] },
+  )
 }
 
 type Draft<T> = { -readonly [K in keyof T]: T[K] }
