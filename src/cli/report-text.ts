@@ -1,5 +1,6 @@
 /** The verification report as text for a terminal: a verdict line, the reason, warnings. */
 import type { StepTrace, VerificationReport } from '../core/verify/report.ts'
+import { pushAll } from '../core/arrays.ts'
 
 export interface TextOptions {
   readonly verbose?: boolean
@@ -14,14 +15,14 @@ export function renderReport(report: VerificationReport, options: TextOptions = 
     for (let inner = report.failure.inner; inner; inner = inner.inner) lines.push(`  inside: [${inner.stage}] ${inner.errorType}: ${inner.message}`)
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning.message}`)
-  if (options.verbose) lines.push(...renderTrace(report, ''))
+  if (options.verbose) pushAll(lines, renderTrace(report, ''))
   return lines.join('\n')
 }
 
 function renderTrace(report: VerificationReport, indent: string): string[] {
   const lines: string[] = []
   for (const signature of report.layout.signatures) lines.push(`${indent}layout signature ${signature.keyid.slice(0, 8)}: ${signature.status}`)
-  for (const step of report.steps) lines.push(...renderStep(step, indent))
+  for (const step of report.steps) pushAll(lines, renderStep(step, indent))
   for (const inspection of report.inspections) {
     lines.push(`${indent}inspection '${inspection.name}' (${inspection.how}): ${inspection.status}${inspection.message ? ` — ${inspection.message}` : ''}`)
   }
@@ -37,6 +38,6 @@ function renderStep(step: StepTrace, indent: string): string[] {
       lines.push(`${indent}  ${list.kind} rule ${rule.index + 1} '${rule.text}': ${rule.status}, consumed ${rule.consumed.length} of ${rule.queueSize}`)
     }
   }
-  if (step.sublayout) lines.push(...renderTrace(step.sublayout, `${indent}    `))
+  if (step.sublayout) pushAll(lines, renderTrace(step.sublayout, `${indent}    `))
   return lines
 }

@@ -9,6 +9,7 @@
  *   substitution-parameters file that is not JSON or not UTF-8. Each is a clean failure naming
  *   the item, at the right stage, with `--format json` a JSON report; never a stack trace.
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +19,7 @@ import { generateKeyPair } from '../../src/core/keys/generate.ts'
 import type { PrivateKey } from '../../src/core/keys/types.ts'
 import { chain, expectNoCrash, inspection, jsonReport, layoutWith, type Chain } from './helpers.ts'
 
+const root = process.cwd()
 let world: Chain
 let alice: PrivateKey
 let aliceKey: string
@@ -304,4 +306,52 @@ describe('files named on the command line that cannot be opened', () => {
     expect(report.failure?.message).toMatch(message)
     expect(dirname(layout)).toBeTruthy()
   })
+})
+
+describe('unbounded work', () => {
+  it('a substitution expanding to 169 MB: refused at stage parameters, exit 1, in text and JSON', async () => {
+    freshWork()
+    const rule = ['ALLOW', '{x:>169000000}']
+    const layout = await world.writeLayout(layoutWith({ inspect: [inspection('i', ['true'], { materials: [rule] })] }), `expand-${counter}.layout`)
+    for (const format of ['text', 'json']) {
+      const result = await world.verify(layout, '--substitution-parameters', 'x=y', '--format', format)
+      expectNoCrash(result)
+      expect(result.code).toBe(1)
+      if (format === 'json') {
+        const report = jsonReport(result)
+        expect(report.failure?.stage).toBe('parameters')
+        expect(report.failure?.path).toBe('inspect[0].expected_materials[0][1]')
+        expect(report.failure?.message).toMatch(/the width 169000000 is more than the 1,048,576 characters one substitution may produce here/)
+      } else expect(result.stderr).toMatch(/^FAIL \[parameters\]/)
+    }
+  })
+
+  it('run --record-streams of a command printing 600 MB: shown, not kept past 64 MiB, exit 1 without a link', async () => {
+    freshWork()
+    // A child process: its 600 MB of output go to /dev/null, not into this test's captured stdout.
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        join(root, 'src', 'cli', 'main.ts'),
+        'run',
+        '-n',
+        'loud',
+        '-k',
+        aliceKey,
+        '-s',
+        '--',
+        'head',
+        '-c',
+        String(600 * 1024 * 1024),
+        '/dev/zero',
+      ],
+      { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 280_000 },
+    )
+    expect(result.status, result.stderr).toBe(1)
+    expect(result.stderr).toMatch(/the command printed 600\.0 MiB on stdout and stderr, more than the 64\.0 MiB --record-streams may record in a link; no link was written/)
+    expect(result.stderr).not.toMatch(/Cannot create a string|unexpected error|\n\s+at /)
+    expect(readdirSync(work).filter((file) => file.endsWith('.link'))).toEqual([])
+  }, 300_000)
 })

@@ -22,6 +22,7 @@ import { MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
 import { nodeHasher } from '../node-hashing.ts'
 import { FileReadError, readRegularFile } from '../safe-read.ts'
 import { UsageError } from '../usage.ts'
+import { pushAll } from '../../core/arrays.ts'
 
 interface RebuildersFlags {
   threshold?: string
@@ -190,10 +191,17 @@ async function readAttestations(paths: readonly string[]): Promise<Gathered> {
   for (const { base, inputs } of groups) {
     const shown = (inner: string) => (base === '.' ? inner : join(base, inner))
     const gathered = await gatherAttestations(inputs)
-    out.attestations.push(...gathered.attestations.map((attestation) => ({ ...attestation, path: shown(attestation.path) })))
-    out.unreadable.push(...gathered.unreadable.map((file) => ({ path: shown(file.path), problem: file.problem.startsWith(file.path) ? shown(file.problem) : file.problem })))
-    out.refusals.push(
-      ...gathered.refusals.map((refusal) => ({
+    pushAll(
+      out.attestations,
+      gathered.attestations.map((attestation) => ({ ...attestation, path: shown(attestation.path) })),
+    )
+    pushAll(
+      out.unreadable,
+      gathered.unreadable.map((file) => ({ path: shown(file.path), problem: file.problem.startsWith(file.path) ? shown(file.problem) : file.problem })),
+    )
+    pushAll(
+      out.refusals,
+      gathered.refusals.map((refusal) => ({
         ...refusal,
         file: shown(refusal.file),
         message: refusal.message.startsWith(refusal.file) ? shown(refusal.message) : refusal.message,

@@ -193,6 +193,11 @@ export function encodeTlv(tag: number, contents: Uint8Array): Uint8Array<ArrayBu
 }
 
 export function encodeSequence(...members: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  return encodeSequenceOf(members)
+}
+
+/** {@link encodeSequence} of a list of encoded members. */
+export function encodeSequenceOf(members: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   return encodeTlv(TAG.SEQUENCE, concat(members))
 }
 
@@ -231,7 +236,7 @@ export function encodeOid(dotted: string): Uint8Array<ArrayBuffer> {
   for (const arc of values) {
     const groups: number[] = [Number(arc & 0x7fn)]
     for (let v = arc >> 7n; v > 0n; v >>= 7n) groups.unshift(Number(v & 0x7fn) | 0x80)
-    body.push(...groups)
+    for (const group of groups) body.push(group)
   }
   return encodeTlv(TAG.OID, Uint8Array.from(body))
 }

@@ -110,6 +110,10 @@ export class EmulatedInspectionRunner implements InspectionRunner {
     const format = detectArchive(bytes)
     // GNU tar and Info-ZIP exit with 2 and 9 on an archive they cannot read.
     const unreadable = command.program === 'tar' ? 2 : 9
+    const compression = otherCompression(bytes)
+    if (command.program === 'tar' && format === undefined && compression !== undefined) {
+      return { notRun: `'${name}' is ${compression}-compressed, which GNU tar reads and the emulation does not` }
+    }
     if (command.program === 'tar' && (format === 'zip' || format === undefined || (command.gzip && format !== 'gzip'))) return { code: unreadable }
     if (command.program === 'unzip' && format !== 'zip') return { code: unreadable }
     let unpacked: Unpacked
@@ -143,6 +147,18 @@ export class EmulatedInspectionRunner implements InspectionRunner {
     for (const [path, data] of writes) this.files.set(path, data)
     return { code: 0 }
   }
+}
+
+/** Compressions GNU tar detects and reads that the emulation does not (by their magic numbers). */
+function otherCompression(bytes: Uint8Array): string | undefined {
+  const starts = (...magic: number[]) => magic.every((byte, i) => bytes[i] === byte)
+  if (starts(0x42, 0x5a, 0x68)) return 'bzip2'
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz'
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd'
+  if (starts(0x4c, 0x5a, 0x49, 0x50)) return 'lzip'
+  if (starts(0x5d, 0x00, 0x00)) return 'lzma'
+  if (starts(0x1f, 0x9d)) return 'compress (.Z)'
+  return undefined
 }
 
 /** Tries each runner in turn; the first that runs the inspection wins, otherwise the first reason. */

@@ -9,7 +9,7 @@ import { Gunzip } from 'fflate'
 import { safeEntryPath } from './entry-path.ts'
 import { type Budget, BundleError } from './limits.ts'
 import { looksLikeTar, readTar } from './tar.ts'
-import { concat, readZip, zipSymlinkNames } from './zip.ts'
+import { concat, readZip } from './zip.ts'
 
 export type ArchiveFormat = 'zip' | 'tar' | 'gzip'
 
@@ -69,14 +69,28 @@ export function unpackArchive(bytes: Uint8Array, file: string, format: ArchiveFo
     if (options.special === 'refuse') throw new BundleError('unsupported', file, `the archive holds ${what}, which is not reproduced here`, entry)
     skipped.push({ entry, reason: `${what} left out` })
   }
+  // Two members landing on one path: which one a tool keeps (the first, the last, or it asks)
+  // differs between tools and options, so no archive with such a pair is read at all.
+  const claimed = new Map<string, 'file' | 'directory'>()
+  const claim = (path: string, kind: 'file' | 'directory', entry: string) => {
+    const earlier = claimed.get(path)
+    if (earlier !== undefined && (earlier === 'file' || kind === 'file')) {
+      throw new BundleError('unsupported', file, `two members extract to '${path}' (tools differ in which one they keep); refused`, entry)
+    }
+    claimed.set(path, kind)
+  }
   if (format === 'zip') {
-    const symlinks = zipSymlinkNames(bytes)
     readZip(bytes, file, budget, (member) => {
       const path = safeEntryPath(member.name, file)
       if (path === undefined) return
-      if (symlinks.has(member.name)) special(member.name, 'a symbolic link')
-      else if (member.directory) directories.push(path)
-      else files.push({ path, data: member.data })
+      if (member.special !== undefined) special(member.name, member.special)
+      else if (member.directory) {
+        claim(path, 'directory', member.name)
+        directories.push(path)
+      } else {
+        claim(path, 'file', member.name)
+        files.push({ path, data: member.data })
+      }
     })
     return { format: 'zip', files, directories, skipped }
   }
@@ -98,12 +112,14 @@ export function unpackArchive(bytes: Uint8Array, file: string, format: ArchiveFo
     if (path === undefined) return
     switch (entry.type) {
       case 'file':
+        claim(path, 'file', entry.name)
         // Expanded tar bytes were already charged for .tar.gz; a plain .tar is charged here.
         if (format === 'tar') budget.bytesOf(entry.data.length, entry.data.length, file, entry.name)
         else if (entry.data.length > budget.limits.maxFileBytes) budget.bytesOf(0, entry.data.length, file, entry.name)
         files.push({ path, data: entry.data })
         break
       case 'directory':
+        claim(path, 'directory', entry.name)
         directories.push(path)
         break
       case 'symlink':

@@ -17,6 +17,7 @@ import { layoutToSigned } from '../model/layout.ts'
 import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
 import { formatRule } from '../rules/parse.ts'
 import { alignRules, retargetRule, ruleMeaning, type RuleAlignment } from './rule-lists.ts'
+import { pushAll } from '../arrays.ts'
 
 export type ItemKind = 'step' | 'inspection'
 
@@ -378,7 +379,7 @@ export function diffLayouts(before: Layout, after: Layout, options: DiffOptions 
           rulesOf(neu, list),
         )
         alignments[list] = alignment
-        changes.push(...ruleChanges(alignment, at, list, label))
+        pushAll(changes, ruleChanges(alignment, at, list, label))
       }
       const changed = changes.length > start || canonical(itemSigned(old, renames)) !== canonical(itemSigned(neu, new Map()))
       items.push({

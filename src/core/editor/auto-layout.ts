@@ -6,6 +6,7 @@
  */
 import type dagreModule from '@dagrejs/dagre'
 import type { GraphNode, LayoutGraphData } from './graph.ts'
+import { maxOf, minOf } from '../arrays.ts'
 
 export type Dagre = typeof dagreModule
 
@@ -100,7 +101,7 @@ export function rankingEdges(graph: LayoutGraphData): { id: string; source: stri
   for (const [id, edges] of outgoing) {
     if (hasIncoming.has(id)) continue
     const targets = edges.filter((edge) => !back.has(edge.id)).map((edge) => rank.get(edge.target) ?? 0)
-    if (targets.length > 0) rank.set(id, Math.max(rank.get(id) ?? 0, Math.min(...targets) - 1))
+    if (targets.length > 0) rank.set(id, Math.max(rank.get(id) ?? 0, minOf(targets) - 1))
   }
   return [...outgoing.values()].flat().filter((edge) => !back.has(edge.id) && (rank.get(edge.target) ?? 0) - (rank.get(edge.source) ?? 0) === 1)
 }
@@ -121,7 +122,7 @@ export function placeNewNodes(graph: LayoutGraphData, known: ReadonlyMap<string,
     const sources = (incoming.get(node.id) ?? []).map((id) => positions.get(id)).filter((p): p is Point => p !== undefined)
     // A step or inspection of its own usually continues the chain: it goes right of the rightmost one.
     const itemXs = [...positions].filter(([id]) => itemIds.has(id)).map(([, p]) => p.x)
-    const x = sources.length > 0 ? Math.max(...sources.map((p) => p.x)) + 290 : node.kind === 'functionary' ? 0 : itemXs.length > 0 ? Math.max(...itemXs) + 290 : 260
+    const x = sources.length > 0 ? maxOf(sources.map((p) => p.x)) + 290 : node.kind === 'functionary' ? 0 : itemXs.length > 0 ? maxOf(itemXs) + 290 : 260
     const { height } = size(node)
     let bottom = -Infinity
     for (const p of positions.values()) if (Math.abs(p.x - x) < 150) bottom = Math.max(bottom, p.y)

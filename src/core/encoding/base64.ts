@@ -7,12 +7,12 @@ import { CoreError } from '../errors.ts'
 const STANDARD = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 const URL_SAFE = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}==|[A-Za-z0-9_-]{3}=)?$/
 
+/** The one-character string of each byte value (a lookup instead of `String.fromCharCode` per byte). */
+const BYTE_CHARS = Array.from({ length: 256 }, (_, byte) => String.fromCharCode(byte))
+
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = ''
-  const chunk = 0x8000
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + chunk) as unknown as number[])
-  }
+  for (let i = 0; i < bytes.length; i++) binary += BYTE_CHARS[bytes[i] as number]
   return btoa(binary)
 }
 

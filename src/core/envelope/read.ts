@@ -19,6 +19,7 @@ import { pae } from './pae.ts'
 import { normalizedSigned } from './sign.ts'
 import { isStatement, statementToLink } from './statement.ts'
 import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope, type DsseSignature, type Envelope, type Metablock, type MetablockSignature, type SignedDocument } from './types.ts'
+import { pushAll } from '../arrays.ts'
 
 /** Reads an envelope from file bytes (strict UTF-8, strict JSON). */
 export function readEnvelope(bytes: Uint8Array, file?: string): Envelope {
@@ -179,7 +180,7 @@ function droppedMembers(raw: JsonObject, normalized: JsonObject, path: string): 
     if (!Array.isArray(rawItems) || !Array.isArray(normalizedItems)) continue
     rawItems.forEach((item, index) => {
       const normalizedItem = normalizedItems[index]
-      if (item instanceof Map && normalizedItem instanceof Map) dropped.push(...droppedMembers(item, normalizedItem, joinPath(joinPath(path, list), index)))
+      if (item instanceof Map && normalizedItem instanceof Map) pushAll(dropped, droppedMembers(item, normalizedItem, joinPath(joinPath(path, list), index)))
     })
   }
   return dropped

@@ -4,6 +4,7 @@
  */
 import { formatRule } from '../rules/parse.ts'
 import type { ArtifactEvidence, Inference, ProposedRule } from './types.ts'
+import { pushAll } from '../arrays.ts'
 
 /** Evidence lines shown per rule before "… and N more". */
 const SHOWN_EVIDENCE = 4
@@ -25,13 +26,10 @@ function ruleLines(rules: readonly ProposedRule[]): string[] {
 export function describeInference(inference: Inference): string {
   const lines: string[] = []
   for (const item of inference.items) {
-    lines.push(
-      `${item.kind} ${JSON.stringify(item.name)} (from ${item.files.join(', ')})`,
-      '  expected materials:',
-      ...ruleLines(item.materials),
-      '  expected products:',
-      ...ruleLines(item.products),
-    )
+    lines.push(`${item.kind} ${JSON.stringify(item.name)} (from ${item.files.join(', ')})`, '  expected materials:')
+    pushAll(lines, ruleLines(item.materials))
+    lines.push('  expected products:')
+    pushAll(lines, ruleLines(item.products))
   }
   return `${lines.join('\n')}\n`
 }

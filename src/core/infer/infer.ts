@@ -20,6 +20,7 @@ import { ProducerIndex, artifactFlowOrder } from './order.ts'
 import { SignerKeys, type ResolvedSigner } from './signer-keys.ts'
 import { inferStepRules, type RecordedStep } from './step-rules.ts'
 import type { Inference, InferenceNote, KnownKey, LinkEvidence, ProposedItem, Signer, SignerStatus } from './types.ts'
+import { pushAll } from '../arrays.ts'
 
 export interface InferOptions {
   readonly links: readonly LinkEvidence[]
@@ -206,7 +207,7 @@ export async function inferLayout(options: InferOptions): Promise<Inference> {
   let lastMatched: ReturnType<typeof inferStepRules>['matched'] = []
   ordered.forEach((step, position) => {
     const rules = inferStepRules(ordered, position, producers)
-    notes.push(...rules.notes)
+    pushAll(notes, rules.notes)
     lastMatched = rules.matched
     const stepEvidence = orderedEvidence[position] as StepEvidence
     const pubkeys = stepEvidence.signers.map((signer) => signer.keyid)
@@ -257,7 +258,7 @@ export async function inferLayout(options: InferOptions): Promise<Inference> {
   }
 
   const layout: Layout = { ...emptyLayout(options.expires, options.readme ?? ''), keys: layoutKeys, steps, inspect }
-  notes.push(...selfCheck(layout, ordered))
+  pushAll(notes, selfCheck(layout, ordered))
   return { layout, keyNames, items, signers, notes }
 }
 

@@ -9,6 +9,7 @@ import { isJsonObject, type JsonObject } from '../json/value.ts'
 import { generationOfKeyid, keyidsOf, layoutKeyObjectOf } from '../keys/keyid-generations.ts'
 import { isOpenPgpKey } from '../keys/types.ts'
 import type { KnownKey } from './types.ts'
+import { pushAll } from '../arrays.ts'
 
 export interface ResolvedSigner {
   readonly known: KnownKey
@@ -26,7 +27,7 @@ export class SignerKeys {
       const ids = [...keyidsOf(known.publicKey)]
       if (isOpenPgpKey(known.publicKey)) {
         const subkeys = known.publicKey.keyObject.get('subkeys')
-        if (isJsonObject(subkeys)) ids.push(...subkeys.keys())
+        if (isJsonObject(subkeys)) pushAll(ids, subkeys.keys())
       }
       for (const keyid of ids) if (!this.byKeyid.has(keyid)) this.byKeyid.set(keyid, known)
     }

@@ -16,6 +16,7 @@ import {
   encodeOctetString,
   encodeOid,
   encodeSequence,
+  encodeSequenceOf,
   readSingle,
 } from '../asn1/der.ts'
 import { OID } from '../asn1/oid.ts'
@@ -149,7 +150,7 @@ export function encodePkcs8(material: PrivateMaterial): Uint8Array<ArrayBuffer> 
 
 export function encodeRsaPrivateKey(material: RsaPrivateMaterial): Uint8Array<ArrayBuffer> {
   const { n, e, d, p, q, dp, dq, qi } = material
-  return encodeSequence(...[0n, n, e, d, p, q, dp, dq, qi].map(encodeInteger))
+  return encodeSequenceOf([0n, n, e, d, p, q, dp, dq, qi].map(encodeInteger))
 }
 
 /**
@@ -160,7 +161,7 @@ export function encodeEcPrivateKey(material: EcdsaPrivateMaterial, withParameter
   const parts = [encodeInteger(1n), encodeOctetString(material.d)]
   if (withParameters) parts.push(encodeContext(0, encodeOid(material.curve.oid)))
   parts.push(encodeContext(1, encodeBitString(material.point)))
-  return encodeSequence(...parts)
+  return encodeSequenceOf(parts)
 }
 
 // ---------------------------------------------------------------------------------------------

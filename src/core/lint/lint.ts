@@ -15,6 +15,7 @@ import { fnmatch, hasMagic } from '../rules/fnmatch.ts'
 import { parseRule } from '../rules/parse.ts'
 import type { ArtifactRule } from '../rules/types.ts'
 import { CoreError } from '../errors.ts'
+import { minOf } from '../arrays.ts'
 
 export type Severity = 'error' | 'warning'
 
@@ -368,7 +369,7 @@ function lintVerifierDirectory(layout: Layout, files: readonly string[], finding
       }
       if (refusedAt.size === 0) continue
       const refused = [...refusedAt.keys()]
-      const at = Math.min(...refusedAt.values())
+      const at = minOf(refusedAt.values())
       const path = `inspect[${index}].${list}`
       const side = list === 'expected_materials' ? 'materials' : 'products'
       findings.push({

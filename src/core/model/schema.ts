@@ -8,6 +8,7 @@
  */
 import type { Issue } from '../errors.ts'
 import { JsonFloat, describeJsonType, joinPath, type JsonObject, type JsonValue } from '../json/value.ts'
+import { pushAll } from '../arrays.ts'
 
 /**
  * securesystemslib `HEX_SCHEMA` (`[a-fA-F0-9]+$`): one or more hex digits, then optionally
@@ -170,11 +171,11 @@ export function checkAnyPublicKey(value: JsonValue, path: string, issues: Issue[
     checkGpgKeySchema(value, kind, path, gpgIssues)
     if (gpgIssues.length === 0) return 'gpg'
     if (kind === gpgKind && value instanceof Map && !value.has('keytype')) {
-      issues.push(...gpgIssues)
+      pushAll(issues, gpgIssues)
       return undefined
     }
   }
-  issues.push(...publicIssues)
+  pushAll(issues, publicIssues)
   return undefined
 }
 

@@ -11,6 +11,7 @@ import { sha1 } from '@noble/hashes/legacy.js'
 import { bytesToHex } from '../encoding/hex.ts'
 import { bytesEqual } from '../encoding/utf8.ts'
 import { Cursor, OpenPgpFormatError } from './cursor.ts'
+import { pushAll } from '../arrays.ts'
 
 export const PUBLIC_KEY_ALGORITHM = { rsa: 1, rsaEncryptOnly: 2, rsaSignOnly: 3, elgamal: 16, dsa: 17, ecdh: 18, ecdsa: 19, eddsa: 22 } as const
 
@@ -126,7 +127,8 @@ export function publicKeyBody(created: number, params: PublicParams): Uint8Array
   const parts: number[] = [4, (created >>> 24) & 0xff, (created >>> 16) & 0xff, (created >>> 8) & 0xff, created & 0xff]
   const mpi = (bytes: Uint8Array): void => {
     const bits = mpiBits(bytes)
-    parts.push(bits >> 8, bits & 0xff, ...bytes)
+    parts.push(bits >> 8, bits & 0xff)
+    pushAll(parts, bytes)
   }
   switch (params.type) {
     case 'rsa':
@@ -142,7 +144,10 @@ export function publicKeyBody(created: number, params: PublicParams): Uint8Array
       mpi(params.y)
       break
     case 'eddsa':
-      parts.push(PUBLIC_KEY_ALGORITHM.eddsa, ED25519_OID.length, ...ED25519_OID, 0x01, 0x07, 0x40, ...params.q)
+      parts.push(PUBLIC_KEY_ALGORITHM.eddsa, ED25519_OID.length)
+      pushAll(parts, ED25519_OID)
+      parts.push(0x01, 0x07, 0x40)
+      pushAll(parts, params.q)
       break
   }
   return Uint8Array.from(parts)

@@ -14,6 +14,7 @@
  */
 import { CoreError } from '../errors.ts'
 import { DroppedPattern, translateSegment, type GlobDialect } from './gitwildmatch.ts'
+import { checkExcludePatternLength } from './gitwildmatch.ts'
 
 const PATHSPEC_1: GlobDialect = { caretNegates: true, badRange: 'drop' }
 
@@ -48,6 +49,7 @@ export function compileGitIgnoreSpec(patterns: readonly string[]): (path: string
 }
 
 function compileSpecPattern(raw: string): SpecPattern | undefined {
+  checkExcludePatternLength(raw)
   let pattern = raw.endsWith('\\ ') ? raw : raw.trimEnd()
   if (pattern === '' || pattern.startsWith('#') || pattern === '/') return undefined
   let exclude = true

@@ -9,6 +9,22 @@ import { CoreError } from '../errors.ts'
 /** in-toto's default `ARTIFACT_EXCLUDE_PATTERNS` (settings.py). */
 export const DEFAULT_EXCLUDE_PATTERNS: readonly string[] = ['*.link*', '.git', '*.pyc', '*~']
 
+/**
+ * Longest exclude pattern accepted: a path pattern longer than any path (PATH_MAX is 4,096
+ * bytes) matches nothing real, and V8 refuses regular expressions of some 100,000
+ * characters ("Regular expression too large").
+ */
+export const MAX_EXCLUDE_PATTERN_LENGTH = 4096
+
+/** Refuses an exclude pattern longer than {@link MAX_EXCLUDE_PATTERN_LENGTH}, naming it. */
+export function checkExcludePatternLength(raw: string): void {
+  if (raw.length <= MAX_EXCLUDE_PATTERN_LENGTH) return
+  throw new CoreError(
+    'format',
+    `the exclude pattern ${JSON.stringify(raw.slice(0, 60))}… is ${raw.length.toLocaleString('en-US')} characters long, more than the ${MAX_EXCLUDE_PATTERN_LENGTH.toLocaleString('en-US')} a path pattern may have here`,
+  )
+}
+
 interface CompiledPattern {
   readonly regex: RegExp
   readonly include: boolean
@@ -37,6 +53,7 @@ const ANY = '[^\\n]'
 const END = '(?=\\n?$)'
 
 function compilePattern(raw: string): CompiledPattern | undefined {
+  checkExcludePatternLength(raw)
   let pattern = raw.trim()
   if (pattern === '' || pattern.startsWith('#') || pattern === '/') return undefined
   let include = true

@@ -208,9 +208,7 @@ class Compiled implements CompiledPattern {
       else (segments[segments.length - 1] as Token[]).push(token)
     }
     this.segments = segments
-    this.literals = segments.map((segment) =>
-      segment.every((token) => token.kind === 'char') ? String.fromCodePoint(...segment.map((token) => (token as { cp: number }).cp)) : undefined,
-    )
+    this.literals = segments.map((segment) => (segment.every((token) => token.kind === 'char') ? literalText(segment) : undefined))
     this.minLength = segments.reduce((sum, segment) => sum + segment.length, 0)
     this.matchesAll = this.hasStar && this.minLength === 0
     const literals = this.literals
@@ -308,4 +306,11 @@ export function filterNames(names: Iterable<string>, pattern: string): string[] 
 /** Whether `pattern` contains a character `fnmatch` treats specially (`*`, `?`, `[`). */
 export function hasMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern)
+}
+
+/** The text of a segment of literal characters (built in a loop: a pattern may be megabytes). */
+function literalText(segment: readonly Token[]): string {
+  let text = ''
+  for (const token of segment) text += String.fromCodePoint((token as { cp: number }).cp)
+  return text
 }

@@ -8,7 +8,7 @@
 import { CoreError, type ReferenceException } from '../errors.ts'
 import type { JsonValue } from '../json/value.ts'
 import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
-import { pythonStringRepr } from './python-repr.ts'
+import { abbreviated, pythonStringRepr } from './python-repr.ts'
 
 /** securesystemslib PARAMETER_DICTIONARY_SCHEMA: keys `[a-zA-Z0-9_-]+$` (Python `$`), string values. */
 export function checkParameterNames(parameters: ReadonlyMap<string, string>): void {
@@ -19,18 +19,33 @@ export function checkParameterNames(parameters: ReadonlyMap<string, string>): vo
   }
 }
 
+/**
+ * Longest string one substitution may produce, and most characters all substitutions of one
+ * layout may produce together. Python builds whatever `str.format` asks for
+ * (`{x:>999999999}` is a gigabyte); here a layout cannot make the verifier build strings
+ * past V8's limit or exhaust memory. A real rule, command or pattern is far shorter.
+ */
+export const MAX_SUBSTITUTED_LENGTH = 1024 * 1024
+export const MAX_SUBSTITUTED_TOTAL = 16 * 1024 * 1024
+
+/** Characters substitutions may still produce (shared by every string of one layout). */
+export interface SubstitutionBudget {
+  remaining: number
+}
+
 /** Returns a copy of `layout` with every substitutable string formatted. */
 export function substituteParameters(layout: Layout, parameters: ReadonlyMap<string, string>): Layout {
   checkParameterNames(parameters)
+  const budget: SubstitutionBudget = { remaining: MAX_SUBSTITUTED_TOTAL }
   const formatRules = (rules: readonly RuleSource[], path: string): RuleSource[] =>
-    rules.map((rule, r) => rule.map((stanza, s) => pythonFormat(stanza, parameters, `${path}[${r}][${s}]`)))
+    rules.map((rule, r) => rule.map((stanza, s) => pythonFormat(stanza, parameters, `${path}[${r}][${s}]`, budget)))
   const formatArgs = (args: readonly JsonValue[], path: string): string[] =>
     args.map((arg, i) => {
       // Python calls `arg.format(…)`: an int has no such attribute.
       if (typeof arg !== 'string') {
         throw new CoreError('format', `cannot substitute parameters in a non-string argument (${String(arg)})`, { path: `${path}[${i}]`, exception: 'AttributeError' })
       }
-      return pythonFormat(arg, parameters, `${path}[${i}]`)
+      return pythonFormat(arg, parameters, `${path}[${i}]`, budget)
     })
   const steps = layout.steps.map(
     (step, i): Step => ({
@@ -55,10 +70,23 @@ export function substituteParameters(layout: Layout, parameters: ReadonlyMap<str
  * Python's `template.format(**parameters)` for string values. Attribute access (`{x.upper}`)
  * is refused: in Python it yields a method's repr with a memory address, never a useful value.
  */
-export function pythonFormat(template: string, parameters: ReadonlyMap<string, string>, path = ''): string {
+export function pythonFormat(template: string, parameters: ReadonlyMap<string, string>, path = '', budget: SubstitutionBudget = { remaining: MAX_SUBSTITUTED_TOTAL }): string {
+  return format(template, { parameters, path, budget, depth: 0 })
+}
+
+interface FormatContext {
+  readonly parameters: ReadonlyMap<string, string>
+  readonly path: string
+  readonly budget: SubstitutionBudget
+  /** 0 for the template, 1 inside a format spec (Python allows one level of nested fields). */
+  readonly depth: number
+}
+
+function format(template: string, context: FormatContext): string {
+  const { path, budget } = context
   /** `str.format` raises ValueError for a malformed template; lookups name their own exception. */
   const fail = (message: string, exception: ReferenceException = 'ValueError'): never => {
-    throw new CoreError('format', `in ${JSON.stringify(template)}: ${message}`, { path, exception })
+    throw new CoreError('format', `in ${JSON.stringify(abbreviated(template, 200))}: ${message}`, { path, exception })
   }
   let out = ''
   let i = 0
@@ -89,7 +117,15 @@ export function pythonFormat(template: string, parameters: ReadonlyMap<string, s
       if (depth > 0) j++
     }
     if (depth > 0) fail("single '{' encountered in format string")
-    out += replaceField(template.slice(i + 1, j), parameters, fail)
+    const replaced = replaceField(template.slice(i + 1, j), context, fail)
+    if (out.length + replaced.length > MAX_SUBSTITUTED_LENGTH) {
+      fail(`the result would be longer than ${MAX_SUBSTITUTED_LENGTH.toLocaleString('en-US')} characters, the most one substitution may produce here`)
+    }
+    budget.remaining -= replaced.length
+    if (budget.remaining < 0) {
+      fail(`the substitutions of this layout would produce more than ${MAX_SUBSTITUTED_TOTAL.toLocaleString('en-US')} characters together, the most allowed here`)
+    }
+    out += replaced
     i = j + 1
   }
   return out
@@ -97,7 +133,8 @@ export function pythonFormat(template: string, parameters: ReadonlyMap<string, s
 
 type Fail = (message: string, exception?: ReferenceException) => never
 
-function replaceField(field: string, parameters: ReadonlyMap<string, string>, fail: Fail): string {
+function replaceField(field: string, context: FormatContext, fail: Fail): string {
+  const { parameters } = context
   const nameEnd = field.search(/[!:]/)
   const reference = nameEnd < 0 ? field : field.slice(0, nameEnd)
   let rest = nameEnd < 0 ? '' : field.slice(nameEnd)
@@ -108,7 +145,12 @@ function replaceField(field: string, parameters: ReadonlyMap<string, string>, fa
     if (rest !== '' && !rest.startsWith(':')) fail("expected ':' after conversion specifier")
     if (!['r', 's', 'a'].includes(conversion)) fail(`unknown conversion specifier ${conversion || '(empty)'}`)
   }
-  const spec = rest.startsWith(':') ? pythonFormat(rest.slice(1), parameters) : ''
+  let spec = rest.startsWith(':') ? rest.slice(1) : ''
+  if (spec.includes('{')) {
+    // Python formats a spec's fields once more, and no deeper: "Max string recursion exceeded".
+    if (context.depth >= 1) fail('Max string recursion exceeded')
+    spec = format(spec, { ...context, depth: context.depth + 1 })
+  }
   let value = lookup(reference, parameters, fail)
   if (conversion === 'r') value = pythonStringRepr(value)
   else if (conversion === 'a') value = pythonStringRepr(value, true)
@@ -154,6 +196,7 @@ function applyStringSpec(value: string, spec: string, fail: Fail): string {
   let text = value
   if (precisionText !== undefined) text = [...text].slice(0, Number(precisionText)).join('')
   const width = widthText === undefined ? 0 : Number(widthText)
+  if (width > MAX_SUBSTITUTED_LENGTH) fail(`the width ${widthText} is more than the ${MAX_SUBSTITUTED_LENGTH.toLocaleString('en-US')} characters one substitution may produce here`)
   const length = [...text].length
   if (length >= width) return text
   const pad = width - length
