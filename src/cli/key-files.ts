@@ -5,8 +5,11 @@
  * PKCS#8, securesystemslib JSON); `-t/--key-type` is accepted as in in-toto's tools and then
  * requires that kind of key.
  */
+import { CoreError } from '../core/errors.ts'
 import { importPrivateKey, importPublicKey, PasswordRequiredError } from '../core/keys/import.ts'
-import type { KeyAlgorithm, PrivateKey, PublicKey } from '../core/keys/types.ts'
+import { openPgpPublicKey } from '../core/keys/openpgp-keys.ts'
+import type { KeyAlgorithm, OpenPgpPublicKey, PrivateKey, VerificationKey } from '../core/keys/types.ts'
+import { importOpenPgpKeys, looksLikeOpenPgpKey, MAX_KEY_FILE_BYTES as MAX_OPENPGP_FILE_BYTES } from '../core/openpgp/import.ts'
 import { askPassword } from './password.ts'
 import { FileReadError, readRegularFile } from './safe-read.ts'
 import { UsageError } from './usage.ts'
@@ -75,9 +78,23 @@ export async function loadSigningKey(file: string, keyType: KeyAlgorithm | undef
 
 /**
  * A public key to check signatures with, from SPKI/PKCS#1 PEM or a securesystemslib JSON key
- * file (an ECDSA PEM key gets the keyid its private key signs with: see importPublicKey).
+ * file (an ECDSA PEM key gets the keyid its private key signs with: see importPublicKey), or an
+ * exported OpenPGP key (`gpg --export [--armor]`: one key per file).
  */
-export async function loadPublicKeyFile(file: string, keyType: KeyAlgorithm | undefined): Promise<PublicKey> {
-  const text = new TextDecoder().decode(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
-  return importPublicKey(text, { file, keyType })
+export async function loadPublicKeyFile(file: string, keyType: KeyAlgorithm | undefined): Promise<VerificationKey> {
+  const bytes = await readInputFile(file, 'key file', MAX_OPENPGP_FILE_BYTES)
+  const openpgp = await loadOpenPgpKeyBytes(bytes, file)
+  if (openpgp !== undefined) return openpgp
+  if (bytes.length > MAX_KEY_FILE_BYTES) throw new UsageError(`cannot read the key file '${file}': it is ${bytes.length} bytes, more than a key file has`)
+  return importPublicKey(new TextDecoder().decode(bytes), { file, keyType })
+}
+
+/** The OpenPGP key in `bytes` when they are an export (`undefined` when they are not OpenPGP at all). */
+export async function loadOpenPgpKeyBytes(bytes: Uint8Array, file: string): Promise<OpenPgpPublicKey | undefined> {
+  if (!looksLikeOpenPgpKey(bytes)) return undefined
+  const certificates = await importOpenPgpKeys(bytes, file)
+  if (certificates.length !== 1) {
+    throw new CoreError('key', `the file holds ${certificates.length} OpenPGP keys; give one key per file (or name them with --gpg KEYID … --gpg-home)`, { file })
+  }
+  return openPgpPublicKey(certificates[0]!)
 }

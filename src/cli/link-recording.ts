@@ -5,14 +5,16 @@
  */
 import { stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { Option, type Command } from 'commander'
-import { addSignatures, createEnvelope, serializeEnvelope, type EnvelopeFormat } from '../core/envelope/sign.ts'
+import type { Command } from 'commander'
+import { addOpenPgpSignatures, addSignatures, createEnvelope, serializeEnvelope, type EnvelopeFormat } from '../core/envelope/sign.ts'
+import { signedBytesOf } from '../core/envelope/signed-bytes.ts'
 import type { Envelope } from '../core/envelope/types.ts'
 import type { PrivateKey } from '../core/keys/types.ts'
 import type { ArtifactMap, Link } from '../core/model/types.ts'
 import { linkFileName, unsafeFileNameReason } from '../core/model/names.ts'
 import { recordArtifacts } from '../core/record/record.ts'
 import { CommandFailure } from './failure.ts'
+import { gpgSign } from './gnupg.ts'
 import { readSettings, type InTotoSettings } from './in-toto-settings.ts'
 import { loadSigningKey, parseKeyType } from './key-files.ts'
 import { DiskRecordingFs } from './disk-recording.ts'
@@ -26,6 +28,7 @@ export interface RecordingFlags {
   keyType?: string
   password?: string | boolean
   gpg?: string | boolean
+  gpgHome?: string
   exclude?: string[]
   basePath?: string
   lstripPaths?: string[]
@@ -46,7 +49,8 @@ export function addRecordingOptions(command: Command): Command {
     .option('-k, --key <path>', 'private key to sign the link with (PEM or securesystemslib JSON)')
     .option('-t, --key-type <type>', 'rsa, ed25519 or ecdsa: require this kind of key (the format is recognized anyway)')
     .option('-P, --password [password]', 'password of an encrypted key; without a value, ask for it')
-    .addOption(new Option('-g, --gpg [keyid]', 'GPG keys (not supported)').hideHelp())
+    .option('-g, --gpg [keyid]', "sign with this GPG key through gpg, as in-toto-run --gpg (without a key ID, gpg's default key)")
+    .option('--gpg-home <dir>', "the GnuPG home for --gpg (default: GnuPG's)")
     .option('--exclude <patterns...>', 'gitignore-style patterns of paths not to record (replace the defaults)')
     .option('--base-path <dir>', 'record artifacts relative to this directory (it is not part of the recorded paths)')
     .option('--lstrip-paths <prefixes...>', 'strip these prefixes from recorded paths')
@@ -55,28 +59,40 @@ export function addRecordingOptions(command: Command): Command {
     .option('-q, --quiet', 'print nothing but errors')
 }
 
+/**
+ * Who signs the link: a key file, or a GnuPG key signing through gpg (in-toto-run `--gpg
+ * [KEYID] --gpg-home DIR`; no key ID: gpg's default key).
+ */
+export type SigningIdentity = { readonly kind: 'key'; readonly key: PrivateKey } | { readonly kind: 'gpg'; readonly keyid?: string; readonly home?: string }
+
 export interface Recorder {
-  readonly key: PrivateKey
+  readonly identity: SigningIdentity
   readonly settings: InTotoSettings
   /** Hashes `paths` (files and directory trees) relative to the base path. */
   record(paths: readonly string[] | undefined, label: string): Promise<ArtifactMap>
 }
 
 export async function prepareRecording(flags: RecordingFlags): Promise<Recorder> {
-  if (flags.gpg !== undefined) throw new UsageError('GPG keys are not supported by layout-studio; sign with a key file (-k)')
-  if (flags.key === undefined) throw new UsageError('give the signing key with -k/--key')
+  // in-toto-run / in-toto-record: "Specify either '--key <key path>' or '--gpg [<keyid>]'".
+  if ((flags.key === undefined) === (flags.gpg === undefined)) throw new UsageError('give either -k/--key KEY or -g/--gpg [KEYID]')
+  if (flags.gpgHome !== undefined && flags.gpg === undefined) throw new UsageError('--gpg-home is for --gpg: give -g/--gpg [KEYID]')
+  if (flags.gpg !== undefined && flags.dsse) throw new UsageError('GPG signatures go into metablocks: in-toto 2.x and 3.0 cannot sign or verify them in DSSE envelopes')
   checkStepName(flags.stepName)
   const settings = readSettings()
-  const keyType = flags.keyType === undefined ? undefined : parseKeyType(flags.keyType)
-  const key = await loadSigningKey(flags.key, keyType, {
-    password: typeof flags.password === 'string' ? flags.password : undefined,
-    prompt: flags.password === true || process.stdin.isTTY === true,
-  })
+  let identity: SigningIdentity
+  if (flags.key !== undefined) {
+    const keyType = flags.keyType === undefined ? undefined : parseKeyType(flags.keyType)
+    const key = await loadSigningKey(flags.key, keyType, {
+      password: typeof flags.password === 'string' ? flags.password : undefined,
+      prompt: flags.password === true || process.stdin.isTTY === true,
+    })
+    identity = { kind: 'key', key }
+  } else identity = { kind: 'gpg', ...(typeof flags.gpg === 'string' ? { keyid: flags.gpg } : {}), ...(flags.gpgHome !== undefined ? { home: flags.gpgHome } : {}) }
   const base = await basePath(flags.basePath ?? settings.basePath)
   const fs = new DiskRecordingFs(base)
   const excludePatterns = flags.exclude ?? settings.excludePatterns
   return {
-    key,
+    identity,
     settings,
     async record(paths, label) {
       if (!paths || paths.length === 0) return new Map()
@@ -106,9 +122,21 @@ async function basePath(dir: string | undefined): Promise<string> {
   return resolve(dir)
 }
 
-/** Signs `link` (replacing any signatures) in `format`. */
-export async function signLink(link: Link, key: PrivateKey, format: EnvelopeFormat): Promise<Envelope> {
-  return addSignatures(createEnvelope({ type: 'link', link }, format), [key], { replace: true })
+/**
+ * Signs `link` (replacing any signatures) in `format`, and says which keyid names its file: the
+ * key's, or the signature's for gpg (a subkey's when gpg signs with one, as in-toto-run names it).
+ */
+export async function signLink(link: Link, identity: SigningIdentity, format: EnvelopeFormat): Promise<{ envelope: Envelope; keyid: string }> {
+  const unsigned = createEnvelope({ type: 'link', link }, format)
+  if (identity.kind === 'key') return { envelope: await addSignatures(unsigned, [identity.key], { replace: true }), keyid: identity.key.publicKey.keyid }
+  const signature = await gpgSign(signedBytesOf(unsigned), identity.keyid, { home: identity.home })
+  return { envelope: addOpenPgpSignatures(unsigned, [signature], { replace: true }), keyid: signature.keyid }
+}
+
+/** How the signer was given, for messages: `-k alice`, `--gpg 8465a1e2…`. */
+export function describeIdentity(identity: SigningIdentity, keyFile: string | undefined): string {
+  if (identity.kind === 'key') return `-k ${keyFile ?? identity.key.publicKey.keyid.slice(0, 8)}`
+  return `--gpg${identity.keyid ? ` ${identity.keyid}` : ''}${identity.home ? ` --gpg-home ${identity.home}` : ''}`
 }
 
 /** Writes `envelope` to `file`, in `directory` when given; returns the path written. */

@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { KeyAlgorithm, PublicKey } from '../../core/keys/types.ts'
-import { loadPublicKeyFile } from '../key-files.ts'
+import { isOpenPgpKey, type KeyAlgorithm, type PublicKey } from '../../core/keys/types.ts'
+import { loadPublicKeyFile as loadKeyFile } from '../key-files.ts'
 import { cli, layoutDocument, reference, referenceAvailable, tempWorkdir } from './harness.ts'
 
 const available = await referenceAvailable()
@@ -18,6 +18,13 @@ const TYPES: readonly KeyAlgorithm[] = ['ed25519', 'ecdsa', 'rsa']
 const PACKAGE = ['tar', 'czf', 'foo.tar.gz', 'foo.py']
 
 /** write creates foo.py; package must use exactly that foo.py and create foo.tar.gz. */
+/** The securesystemslib key in a key file (these tests make no OpenPGP keys). */
+async function loadPublicKeyFile(file: string, type: KeyAlgorithm): Promise<PublicKey> {
+  const key = await loadKeyFile(file, type)
+  if (isOpenPgpKey(key)) throw new Error(`${file} is an OpenPGP key`)
+  return key
+}
+
 function chainLayout(writer: PublicKey, packager: PublicKey, keys: readonly PublicKey[]): Record<string, unknown> {
   return layoutDocument(keys, [
     // `write` may read anything in the directory (the keys, the layout).

@@ -30,6 +30,7 @@ const HELP = `
 Examples:
   layout-studio run -n package -k alice -m src -p pkg.tar.gz -- tar czf pkg.tar.gz src
   layout-studio run -n review -k bob -m document.pdf -x
+  layout-studio run -n build --gpg 8465A1E2E0FB2B40ADB2478E18FB3F537E0C8A17 -m src -p app -- make
 ${SETTINGS_HELP}`
 
 export function registerRun(program: Command): void {
@@ -72,8 +73,8 @@ async function runCommand(argv: string[], flags: RunFlags): Promise<number> {
   }
   const products = await recorder.record(flags.products, 'products')
   const link = createLink(flags.stepName, { command: commandArgs, materials, products, byproducts })
-  const envelope = await signLink(link, recorder.key, flags.dsse ? 'dsse' : 'metablock')
-  const written = await writeEnvelope(envelope, linkFileName(flags.stepName, recorder.key.publicKey.keyid), flags.metadataDirectory)
+  const { envelope, keyid } = await signLink(link, recorder.identity, flags.dsse ? 'dsse' : 'metablock')
+  const written = await writeEnvelope(envelope, linkFileName(flags.stepName, keyid), flags.metadataDirectory)
   if (flags.verbose) process.stderr.write(`recorded ${materials.size} material(s) and ${products.size} product(s)\n`)
   if (!flags.quiet) process.stderr.write(`wrote ${written}\n`)
   return 0

@@ -7,12 +7,13 @@ import { CoreError } from '../../core/errors.ts'
 import { parseJsonBytes } from '../../core/json/parse.ts'
 import { describeJsonType, joinPath, type JsonValue } from '../../core/json/value.ts'
 import { importVerifyKeyFile } from '../../core/keys/import.ts'
-import type { PublicKey } from '../../core/keys/types.ts'
+import type { VerificationKey } from '../../core/keys/types.ts'
 import { toErrorInfo } from '../../core/errors.ts'
 import { failureReport, type Failure, type VerificationReport } from '../../core/verify/report.ts'
 import { verifyLayoutFile } from '../../core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../inspection-runner.ts'
-import { loadPublicKeyFile, MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
+import { exportOwnerKeys } from '../gnupg.ts'
+import { loadOpenPgpKeyBytes, loadPublicKeyFile, MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
 import { DirectoryLinks } from '../links/index.ts'
 import { renderReport } from '../report-text.ts'
 import { UsageError, collect } from '../usage.ts'
@@ -24,6 +25,7 @@ interface VerifyFlags {
   layoutKeys?: string[]
   keyTypes?: string[]
   gpg?: string[]
+  gpgHome?: string
   linkDir: string
   inspectionTimeout: string
   substitutionParameters?: string[]
@@ -40,7 +42,11 @@ export function registerVerify(program: Command): void {
     .option('--verification-keys <paths...>', 'public keys (PEM) of the layout owners; every one must have signed the layout')
     .option('-k, --layout-keys <paths...>', 'legacy: layout owner public keys (see --key-types)')
     .option('-t, --key-types <types...>', 'legacy: the type of each --layout-keys file: rsa (PEM, the default), ed25519 or ecdsa (securesystemslib JSON)')
-    .option('-g, --gpg <keyids...>', 'GPG keys (not supported)')
+    .option(
+      '-g, --gpg <keyids...>',
+      'GPG key IDs of layout owners, exported from the GnuPG home (as in-toto-verify); exported key files (.asc or binary) also work with --verification-keys',
+    )
+    .option('--gpg-home <dir>', "the GnuPG home to export --gpg keys from (default: GnuPG's)")
     .option('--link-dir <dir>', 'directory with the link metadata files', '.')
     .option('--inspection-timeout <seconds>', 'seconds an inspection command may run', '10')
     .option('--substitution-parameters <params...>', 'parameter substitution: KEY=VALUE pairs or one JSON file')
@@ -77,7 +83,6 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
 }
 
 async function verifyWithFlags(flags: VerifyFlags): Promise<VerificationReport> {
-  if (flags.gpg) throw new UsageError('GPG keys are not supported by layout-studio; use PEM or securesystemslib keys')
   const timeout = Number(flags.inspectionTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--inspection-timeout must be a positive number of seconds, not '${flags.inspectionTimeout}'`)
   const keys = await loadOwnerKeys(flags)
@@ -104,20 +109,27 @@ function failureOf(error: unknown): { failure: Failure; exitCode: number } {
   return { failure: { stage: 'internal', errorType: 'Error', message: `unexpected error: ${message}` }, exitCode: 1 }
 }
 
-async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
+async function loadOwnerKeys(flags: VerifyFlags): Promise<VerificationKey[]> {
   const legacy = flags.layoutKeys ?? []
   const current = flags.verificationKeys ?? []
-  if (legacy.length === 0 && current.length === 0) throw new UsageError('pass the layout owner keys with --verification-keys (or -k/--layout-keys)')
+  const gpg = flags.gpg ?? []
+  if (legacy.length === 0 && current.length === 0 && gpg.length === 0) {
+    throw new UsageError('pass the layout owner keys with --verification-keys (or -k/--layout-keys, or -g/--gpg KEYID --gpg-home DIR)')
+  }
+  if (flags.gpgHome !== undefined && gpg.length === 0) throw new UsageError('--gpg-home names where --gpg keys come from: give the key IDs with -g/--gpg')
   const types = flags.keyTypes
   if (types !== undefined && types.length !== legacy.length)
     throw new UsageError(`--key-types names ${types.length} type(s) for ${legacy.length} --layout-keys file(s); give one per key`)
   for (const type of types ?? []) if (!['rsa', 'ed25519', 'ecdsa'].includes(type)) throw new UsageError(`unknown key type '${type}' (rsa, ed25519 or ecdsa)`)
-  const keys = new Map<string, PublicKey>()
+  const keys = new Map<string, VerificationKey>()
   for (const [index, file] of legacy.entries()) {
     // With -t, as the reference reads each type (in_toto_verify: rsa as PEM, ed25519/ecdsa as securesystemslib JSON).
     // Without it the reference assumes rsa; we recognize the file instead, so every public key the app exports
     // (PEM or JSON, any type) works with -k (docs/compatibility.md).
-    const key = types === undefined ? await loadPublicKeyFile(file, undefined) : importVerifyKeyFile(await readText(file), types[index] as 'rsa' | 'ed25519' | 'ecdsa', file)
+    // An exported OpenPGP key is recognized whatever -t says (the reference has no -t for them: --gpg).
+    const openpgp = types === undefined ? undefined : await loadOpenPgpKeyBytes(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES), file)
+    const key =
+      openpgp ?? (types === undefined ? await loadPublicKeyFile(file, undefined) : importVerifyKeyFile(await readText(file), types[index] as 'rsa' | 'ed25519' | 'ecdsa', file))
     keys.set(key.keyid, key)
   }
   for (const file of current) {
@@ -125,6 +137,8 @@ async function loadOwnerKeys(flags: VerifyFlags): Promise<PublicKey[]> {
     const key = await loadPublicKeyFile(file, undefined)
     keys.set(key.keyid, key)
   }
+  // in-toto-verify --gpg: each key ID exported from the GnuPG home with gpg, read by the core.
+  for (const key of await exportOwnerKeys(gpg, { home: flags.gpgHome })) keys.set(key.keyid, key)
   // Like the reference, keys are collected by keyid: the same key given twice counts once.
   return [...keys.values()]
 }

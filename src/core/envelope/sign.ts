@@ -9,6 +9,7 @@
  * bytes never change, so appending a signature to a DSSE envelope signs the stored payload.
  */
 import { bytesToBase64 } from '../encoding/base64.ts'
+import { CoreError } from '../errors.ts'
 import { bytesToHex } from '../encoding/hex.ts'
 import { canonicalBytes } from '../json/canonical.ts'
 import { utf8 } from '../encoding/utf8.ts'
@@ -17,6 +18,7 @@ import type { JsonObject } from '../json/value.ts'
 import type { PrivateKey } from '../keys/types.ts'
 import { layoutToSigned } from '../model/layout.ts'
 import { linkToSigned } from '../model/link.ts'
+import { gpgSignatureJson } from '../openpgp/signature-object.ts'
 import { pae } from './pae.ts'
 import { signedBytesOf } from './signed-bytes.ts'
 import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope, type Envelope, type Metablock, type SignedDocument } from './types.ts'
@@ -106,4 +108,26 @@ export function envelopeToJson(envelope: Envelope): JsonObject {
 /** The file text, formatted exactly as in-toto's `Metablock.dump` writes it. */
 export function serializeEnvelope(envelope: Envelope): string {
   return pythonJsonDumps(envelopeToJson(envelope))
+}
+
+/** An OpenPGP signature made over {@link signedBytesOf} the envelope (by gpg: openpgp/signature-object.ts). */
+export interface OpenPgpSignatureValue {
+  readonly keyid: string
+  readonly otherHeaders: string
+  readonly signature: string
+}
+
+/**
+ * Returns a copy of the metablock `envelope` with OpenPGP signatures added, as `in-toto-sign
+ * --gpg` / `Metablock.sign_gpg` add them (a key that already signed has its signature replaced).
+ * DSSE envelopes are refused: in-toto 2.x and 3.0 neither write nor verify OpenPGP signatures in
+ * them (`Envelope.create_signature`: "GPG Signing is not implemented").
+ */
+export function addOpenPgpSignatures(envelope: Envelope, signatures: readonly OpenPgpSignatureValue[], options: SignOptions = {}): Metablock {
+  if (envelope.format !== 'metablock')
+    throw new CoreError('format', 'OpenPGP (GPG) signatures go into metablocks: in-toto 2.x and 3.0 cannot sign or verify them in DSSE envelopes')
+  const ids = new Set(signatures.map((signature) => signature.keyid))
+  const kept = options.replace ? [] : envelope.signatures.filter((signature) => !ids.has(signature.keyid))
+  const added = signatures.map((signature) => ({ keyid: signature.keyid, sig: signature.signature, gpg: true, json: gpgSignatureJson(signature) }))
+  return { ...envelope, signatures: [...kept, ...added] }
 }

@@ -6,7 +6,9 @@ import { functionaryKeyFromFile } from '../editor/functionary.ts'
 import { parseJson } from '../json/parse.ts'
 import type { JsonObject } from '../json/value.ts'
 import { FIXTURES } from '../keys/__tests__/fixtures.ts'
-import { parseLayout } from '../model/layout.ts'
+import { readEnvelope } from '../envelope/read.ts'
+import { layoutKeyFromJson, parseLayout } from '../model/layout.ts'
+import type { Layout } from '../model/types.ts'
 import { addRebuilderKeys, emptyPolicy } from '../rebuilders/policy.ts'
 import { readPolicyKeyFile } from '../rebuilders/policy-key.ts'
 import { policyLayout } from '../rebuilders/policy-layout.ts'
@@ -56,5 +58,34 @@ describe('lint: two keys of one operator for one step', () => {
     const subkey = (master?.json.get('subkeys') as JsonObject).get(subkeyid) as JsonObject
     layout = authorizeKey(addKey(layout, subkeyid, subkey), 0, subkeyid)
     expect(twice(layout).map((finding) => finding.message)).toEqual([expect.stringContaining('of the OpenPGP key 5863835e… and its subkeys (5863835e…, 8357b173…)')])
+  })
+})
+
+describe('keyids of layout keys', () => {
+  const layoutOf = (path: string) => {
+    const envelope = readEnvelope(readFileSync(join(FIXTURES, path)), path)
+    if (envelope.content.type !== 'layout') throw new Error('not a layout')
+    return envelope.content.layout
+  }
+  const mismatches = (layout: Layout) => lintLayout(layout).filter((finding) => finding.code === 'keyid-mismatch')
+
+  it('takes an OpenPGP key under its fingerprint (and its subkeys under theirs)', () => {
+    for (const vector of ['gpg-rsa-demo-pass', 'gpg-subkey-link-in-toto-run', 'gpg-owner-rsa-func-eddsa', 'gpg-owner-rsa-func-dsa', 'gpg-sublayout-pass']) {
+      expect(mismatches(layoutOf(`vectors-gpg/${vector}/layout/root.layout`)), vector).toEqual([])
+    }
+  })
+
+  it('takes a key under its in-toto 2.x keyid (the in-toto 3.0 demo chain)', () => {
+    expect(mismatches(layoutOf('in-toto-2x/final_product/root.layout'))).toEqual([])
+  })
+
+  it('flags an OpenPGP key listed under another fingerprint', () => {
+    const layout = layoutOf('vectors-gpg/gpg-rsa-demo-pass/layout/root.layout')
+    const [id, key] = [...layout.keys][0]!
+    const wrong = `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`
+    const json = new Map(key.json)
+    json.set('keyid', wrong)
+    const edited = { ...layout, keys: new Map([[wrong, layoutKeyFromJson(json)]]) }
+    expect(mismatches(edited).map((finding) => finding.message)).toEqual([expect.stringMatching(/is listed under an id that is not its fingerprint/)])
   })
 })

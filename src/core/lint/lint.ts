@@ -10,7 +10,8 @@
 import { canonicalProblem } from '../json/canonical.ts'
 import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
 import { layoutToSigned } from '../model/layout.ts'
-import { computeKeyId } from '../keys/keyid.ts'
+import { KEYID_GENERATIONS, keyidOf } from '../keys/keyid-generations.ts'
+import { gpgKeyFromJson, recomputedFingerprint } from '../openpgp/key-object.ts'
 import { fnmatch, hasMagic } from '../rules/fnmatch.ts'
 import { parseRule } from '../rules/parse.ts'
 import type { ArtifactRule } from '../rules/types.ts'
@@ -175,18 +176,33 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
         `${path}.keyid`,
         target,
       )
-    } else if (key.scheme !== undefined) {
-      let computed: string | undefined
-      try {
-        computed = computeKeyId(key.keytype, key.scheme, key.public)
-      } catch {
-        computed = undefined
-      }
-      if (computed !== undefined && computed !== keyid) {
+    } else if (key.gpg) {
+      // An OpenPGP key's keyid is its V4 fingerprint (not a hash of the JSON); so are its subkeys'.
+      const gpgKey = gpgKeyFromJson(key.json, path)
+      for (const [id, item] of [[keyid, gpgKey] as const, ...[...gpgKey.subkeys].map(([subid, sub]) => [subid, sub] as const)]) {
+        const fingerprint = recomputedFingerprint(item)
+        if (fingerprint === undefined || fingerprint === id.toLowerCase()) continue
         add(
           'warning',
           'keyid-mismatch',
-          `Key ${keyid.slice(0, 8)}… is listed under a keyid that is not the hash of its public key (${computed.slice(0, 8)}…); tools that compute keyids will not find it.`,
+          `OpenPGP key ${id.slice(0, 8)}… is listed under an id that is not its fingerprint (${fingerprint.slice(0, 8)}…, from its creation time and key material).`,
+          item.where,
+          target,
+        )
+      }
+    } else if (key.scheme !== undefined) {
+      let computed: string[] | undefined
+      try {
+        // Either keyid generation is the key's own id (keyid-generations.ts): 1.x tools and in-toto-golang, or Python in-toto ≥ 2.
+        computed = KEYID_GENERATIONS.map((generation) => keyidOf({ keyid, keytype: key.keytype, scheme: key.scheme as string, public: key.public }, generation))
+      } catch {
+        computed = undefined
+      }
+      if (computed !== undefined && !computed.includes(keyid)) {
+        add(
+          'warning',
+          'keyid-mismatch',
+          `Key ${keyid.slice(0, 8)}… is listed under a keyid that is not the hash of its public key (in-toto 1.x: ${computed[0]!.slice(0, 8)}…, 2.x and later: ${computed[1]!.slice(0, 8)}…); tools that compute keyids will not find it.`,
           path,
           target,
         )
