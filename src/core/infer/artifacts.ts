@@ -12,12 +12,46 @@ import { joinArtifactPath } from '../verify/rules.ts'
  * false (same algorithms, identical digest strings).
  */
 export function hashKey(hashes: HashDict): string {
-  return JSON.stringify([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  let key = keyCache.get(hashes)
+  if (key !== undefined) return key
+  // Algorithm names and digests are schema-checked strings; the separators keep pairs apart.
+  if (hashes.size === 1) {
+    const [algorithm, digest] = hashes.entries().next().value as [string, string]
+    key = `${algorithm}\u0001${digest}`
+  } else {
+    key = [...hashes]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([algorithm, digest]) => `${algorithm}\u0001${digest}`)
+      .join('\u0002')
+  }
+  keyCache.set(hashes, key)
+  return key
 }
 
-/** `path` + its hash dict: the identity of one version of one file. */
-export function versionKey(path: string, hashes: HashDict): string {
-  return `${path}\u0000${hashKey(hashes)}`
+/** Links share no hash dicts, but one dict is keyed many times while a layout is inferred. */
+const keyCache = new WeakMap<HashDict, string>()
+
+/** Values by file version (a path with its hash dict), without building a key string per lookup. */
+export class VersionMap<T> {
+  private readonly byPath = new Map<string, Map<string, T>>()
+
+  get(path: string, hashes: HashDict): T | undefined {
+    return this.byPath.get(path)?.get(hashKey(hashes))
+  }
+
+  set(path: string, hashes: HashDict, value: T): void {
+    let versions = this.byPath.get(path)
+    if (versions === undefined) {
+      versions = new Map()
+      this.byPath.set(path, versions)
+    }
+    versions.set(hashKey(hashes), value)
+  }
+}
+
+/** Two recordings of one path are the same version (in-toto's `==` on hash dicts). */
+export function sameVersion(a: HashDict, b: HashDict): boolean {
+  return a === b || hashKey(a) === hashKey(b)
 }
 
 /** `sha256:74dc3727…`: a digest as people read it in a rule's provenance. */
@@ -50,8 +84,7 @@ export function rebuildsUnder(directory: string, path: string): boolean {
 
 /** The directories a path lies in, outermost first: `a/b/c.txt` → `a`, `a/b`. */
 export function directoriesOf(path: string): string[] {
-  const parts = path.split('/')
   const out: string[] = []
-  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('/'))
+  for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', at + 1)) out.push(path.slice(0, at))
   return out
 }

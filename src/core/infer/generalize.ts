@@ -36,8 +36,9 @@ export function groupByDirectory<T>(entries: readonly Classified<T>[]): Group<T>
     safe: boolean
   }
   const facts = new Map<string, DirectoryFacts>()
-  for (const entry of entries) {
-    for (const directory of directoriesOf(entry.path)) {
+  const directories = entries.map((entry) => directoriesOf(entry.path))
+  entries.forEach((entry, index) => {
+    for (const directory of directories[index] as string[]) {
       let fact = facts.get(directory)
       if (fact === undefined) {
         fact = { cls: entry.cls, uniform: true, count: 0, safe: directory !== '' }
@@ -45,20 +46,20 @@ export function groupByDirectory<T>(entries: readonly Classified<T>[]): Group<T>
       }
       fact.count++
       if (fact.cls !== entry.cls) fact.uniform = false
-      if (!rebuildsUnder(directory, entry.path)) fact.safe = false
+      if (fact.safe && !rebuildsUnder(directory, entry.path)) fact.safe = false
     }
-  }
+  })
   const qualifies = (directory: string): boolean => {
     const fact = facts.get(directory)
     return fact?.uniform === true && fact.safe && fact.count >= MIN_DIRECTORY_MEMBERS
   }
   const groups: Group<T>[] = []
   const byDirectory = new Map<string, Classified<T>[]>()
-  for (const entry of entries) {
-    const directory = directoriesOf(entry.path).find(qualifies)
+  entries.forEach((entry, index) => {
+    const directory = (directories[index] as string[]).find(qualifies)
     if (directory === undefined) {
       groups.push({ kind: 'file', cls: entry.cls, member: entry })
-      continue
+      return
     }
     let members = byDirectory.get(directory)
     if (members === undefined) {
@@ -67,6 +68,6 @@ export function groupByDirectory<T>(entries: readonly Classified<T>[]): Group<T>
       groups.push({ kind: 'directory', directory, cls: entry.cls, members })
     }
     members.push(entry)
-  }
+  })
   return groups
 }

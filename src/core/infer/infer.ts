@@ -14,7 +14,7 @@ import { createInspection, createStep, emptyLayout, layoutKeyFromJson } from '..
 import { linkFileName } from '../model/names.ts'
 import type { Layout, LayoutKey, Link, Step } from '../model/types.ts'
 import { evaluateRuleList } from '../verify/rules.ts'
-import { hashKey } from './artifacts.ts'
+import { hashKey, sameVersion } from './artifacts.ts'
 import { finalInspection, unpackingOf } from './final-inspection.ts'
 import { ProducerIndex, artifactFlowOrder } from './order.ts'
 import { SignerKeys, type ResolvedSigner } from './signer-keys.ts'
@@ -131,17 +131,18 @@ interface StepEvidence {
  * threshold above one requires every authorized link to agree.
  */
 function chooseLinks(name: string, links: readonly ReadLink[], notes: InferenceNote[]): StepEvidence {
+  const usable = (group: readonly ReadLink[]): Signer[] => {
+    const seen = new Map<string, Signer>()
+    for (const link of group) for (const signer of link.signers) if (signer.status !== 'invalid' && !seen.has(signer.keyid)) seen.set(signer.keyid, signer)
+    return [...seen.values()]
+  }
+  if (links.length === 1) return { name, chosen: links[0] as ReadLink, signers: usable(links) }
   const groups = new Map<string, ReadLink[]>()
   for (const link of links) {
     const key = artifactsKey(link.link)
     const group = groups.get(key)
     if (group === undefined) groups.set(key, [link])
     else group.push(link)
-  }
-  const usable = (group: readonly ReadLink[]): Signer[] => {
-    const seen = new Map<string, Signer>()
-    for (const link of group) for (const signer of link.signers) if (signer.status !== 'invalid' && !seen.has(signer.keyid)) seen.set(signer.keyid, signer)
-    return [...seen.values()]
   }
   let best = groups.get(artifactsKey((links[0] as ReadLink).link)) as ReadLink[]
   for (const group of groups.values()) if (usable(group).length > usable(best).length) best = group
@@ -245,7 +246,7 @@ export async function inferLayout(options: InferOptions): Promise<Inference> {
     const taken = new Set(ordered.map((step) => step.name))
     for (const [path, hashes] of last.products) {
       const before = last.materials.get(path)
-      if (before !== undefined && hashKey(before) === hashKey(hashes)) continue
+      if (before !== undefined && sameVersion(before, hashes)) continue
       const unpacking = unpackingOf(path)
       if (unpacking === undefined) continue
       let name: string = unpacking.tool

@@ -10,7 +10,7 @@
  * steps) is broken where the evidence is weakest, and reported.
  */
 import type { ArtifactMap } from '../model/types.ts'
-import { versionKey } from './artifacts.ts'
+import { sameVersion, VersionMap } from './artifacts.ts'
 
 export interface FlowStep {
   readonly name: string
@@ -33,16 +33,15 @@ const MODIFIED_WEIGHT = 4
 const CREATED_WEIGHT = 1
 
 /** For each file version, the steps that brought it into being, with how sure that is. */
-function originsOf(steps: readonly FlowStep[]): Map<string, { step: number; weight: number }[]> {
-  const origins = new Map<string, { step: number; weight: number }[]>()
+function originsOf(steps: readonly FlowStep[]): VersionMap<{ step: number; weight: number }[]> {
+  const origins = new VersionMap<{ step: number; weight: number }[]>()
   steps.forEach((step, index) => {
     for (const [path, hashes] of step.products) {
       const before = step.materials.get(path)
-      const key = versionKey(path, hashes)
-      if (before !== undefined && versionKey(path, before) === key) continue
+      if (before !== undefined && sameVersion(before, hashes)) continue
       const origin = { step: index, weight: before === undefined ? CREATED_WEIGHT : MODIFIED_WEIGHT }
-      const list = origins.get(key)
-      if (list === undefined) origins.set(key, [origin])
+      const list = origins.get(path, hashes)
+      if (list === undefined) origins.set(path, hashes, [origin])
       else list.push(origin)
     }
   })
@@ -60,7 +59,7 @@ export function artifactFlowOrder(steps: readonly FlowStep[]): FlowOrder {
   steps.forEach((step, index) => {
     const incoming = predecessors[index] as Map<number, number>
     for (const [path, hashes] of step.materials) {
-      for (const origin of origins.get(versionKey(path, hashes)) ?? []) {
+      for (const origin of origins.get(path, hashes) ?? []) {
         if (origin.step !== index) incoming.set(origin.step, (incoming.get(origin.step) ?? 0) + origin.weight)
       }
     }
@@ -95,15 +94,14 @@ export function artifactFlowOrder(steps: readonly FlowStep[]): FlowOrder {
  * MATCH rule of the step at `position` should compare with.
  */
 export class ProducerIndex {
-  private readonly positions = new Map<string, number[]>()
+  private readonly positions = new VersionMap<number[]>()
 
   /** `ordered`: the steps in flow order. */
   constructor(ordered: readonly FlowStep[]) {
     ordered.forEach((step, position) => {
       for (const [path, hashes] of step.products) {
-        const key = versionKey(path, hashes)
-        const list = this.positions.get(key)
-        if (list === undefined) this.positions.set(key, [position])
+        const list = this.positions.get(path, hashes)
+        if (list === undefined) this.positions.set(path, hashes, [position])
         else list.push(position)
       }
     })
@@ -111,7 +109,7 @@ export class ProducerIndex {
 
   /** The latest position before `position` whose products hold this exact file version. */
   nearestBefore(position: number, path: string, hashes: ReadonlyMap<string, string>): number | undefined {
-    const list = this.positions.get(versionKey(path, hashes))
+    const list = this.positions.get(path, hashes)
     if (list === undefined) return undefined
     let found: number | undefined
     for (const at of list) {

@@ -14,7 +14,7 @@
  * fails at `DISALLOW *`.
  */
 import type { ArtifactMap, HashDict, RuleSource } from '../model/types.ts'
-import { literalPattern, shortDigest, versionKey } from './artifacts.ts'
+import { literalPattern, sameVersion, shortDigest } from './artifacts.ts'
 import { groupByDirectory, type Classified, type Group } from './generalize.ts'
 import type { ProducerIndex } from './order.ts'
 import type { ArtifactEvidence, InferenceNote, ProposedRule } from './types.ts'
@@ -107,7 +107,7 @@ export function inferStepRules(ordered: readonly RecordedStep[], position: numbe
   for (const [path, hashes] of step.products) {
     const evidence = evidenceOf(step, 'products', path, hashes)
     const before = step.materials.get(path)
-    const cls = before === undefined ? 'create' : versionKey(path, before) === versionKey(path, hashes) ? 'unchanged' : 'modify'
+    const cls = before === undefined ? 'create' : sameVersion(before, hashes) ? 'unchanged' : 'modify'
     productEntries.push({ path, cls, value: before === undefined ? { evidence } : { evidence, before } })
   }
 
