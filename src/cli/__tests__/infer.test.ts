@@ -5,12 +5,14 @@
  * and re-recorded fails both.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readEnvelope } from '../../core/envelope/read.ts'
 import { formatRule } from '../../core/rules/parse.ts'
 import { cli, reference, referenceAvailable, tempWorkdir } from './harness.ts'
 
 const available = await referenceAvailable()
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures')
 
 let work: ReturnType<typeof tempWorkdir>
 beforeEach(() => {
@@ -62,6 +64,19 @@ describe('layout-studio infer', () => {
     const printed = readEnvelope(new TextEncoder().encode(withKey.stdout)).content
     expect(printed.type === 'layout' && [...printed.layout.keys.keys()]).toHaveLength(1)
     expect(printed.type === 'layout' && printed.layout.inspect).toEqual([])
+  })
+
+  it('takes exported OpenPGP keys: GPG-signed links infer a layout that verifies', async () => {
+    const vector = join(FIXTURES, 'vectors-gpg', 'gpg-rsa-two-steps-pass')
+    const links = ['fetch.c23622ac.link', 'build.992bc30e.link'].map((name) => join(vector, 'links', name))
+    const result = await ok(cli('infer', ...links, '--key', join(vector, 'keys', 'alice.asc'), join(vector, 'keys', 'bob.asc'), '-o', 'layout.json'))
+    expect(result.stderr).toBe('')
+    const layout = readLayout('layout.json')
+    expect([...layout.keys.values()].map((key) => key.gpg)).toEqual([true, true])
+    expect(layout.steps.map((step) => step.pubkeys[0]?.slice(0, 8))).toEqual(['c23622ac', '992bc30e'])
+    await ok(cli('keygen', '-t', 'ed25519', '--no-password', 'owner'))
+    await ok(cli('sign', '-f', 'layout.json', '-k', 'owner', '-o', 'root.layout'))
+    await ok(cli('verify', '-l', 'root.layout', '-k', 'owner.pub', '--link-dir', join(vector, 'links')))
   })
 
   it('exits 2 on usage errors (a missing file too) and 1 on a file that is not a valid link', async () => {

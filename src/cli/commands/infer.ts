@@ -8,17 +8,18 @@
  * file included, as for the other commands).
  */
 import { writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { Command } from 'commander'
 import { functionaryKeyFromFile } from '../../core/editor/functionary.ts'
 import { exportLayoutText } from '../../core/editor/files.ts'
 import { expiresInOneYear } from '../../core/editor/templates.ts'
-import { importPublicKey } from '../../core/keys/import.ts'
+import { isOpenPgpKey } from '../../core/keys/types.ts'
 import { inferLayout } from '../../core/infer/infer.ts'
 import { describeInference } from '../../core/infer/describe.ts'
 import type { KnownKey, LinkEvidence } from '../../core/infer/types.ts'
 import { expiresProblem } from '../../core/model/schema.ts'
 import { readDocumentFile } from '../documents.ts'
-import { MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
+import { loadPublicKeyFile, MAX_KEY_FILE_BYTES, readInputFile } from '../key-files.ts'
 import { UsageError } from '../usage.ts'
 
 interface InferFlags {
@@ -32,8 +33,8 @@ interface InferFlags {
 const HELP = `
 Steps come in artifact-flow order (a step whose materials another step produced comes after
 it), one per link name; functionaries are the links' signers, the threshold is how many of them
-recorded the same artifacts. Give each signer's public key with --key (PEM or securesystemslib
-JSON); a signer without one keeps its keyid in the step, and the key must be added before
+recorded the same artifacts. Give each signer's public key with --key (PEM, securesystemslib
+JSON or an exported OpenPGP key; under either keyid generation); a signer without one keeps its keyid in the step, and the key must be added before
 signing. Links may be metablocks (in-toto-run, layout-studio run, in-toto-mock) or DSSE.
 
 Then sign the layout: layout-studio sign -f layout.json -k owner -o root.layout`
@@ -61,9 +62,14 @@ async function inferCommand(files: readonly string[], flags: InferFlags): Promis
   }
   const keys: KnownKey[] = []
   for (const file of flags.key ?? []) {
-    const text = new TextDecoder().decode(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES))
-    const functionary = functionaryKeyFromFile(text, file)
-    keys.push({ publicKey: importPublicKey(text, { file }), json: functionary.json, name: functionary.suggestedName })
+    const key = await loadPublicKeyFile(file, undefined)
+    if (isOpenPgpKey(key)) {
+      keys.push({ publicKey: key, name: basename(file).replace(/\.(asc|gpg|pub)$/i, '') })
+      continue
+    }
+    // The key object exactly as the reference's importers write it for this file.
+    const functionary = functionaryKeyFromFile(new TextDecoder().decode(await readInputFile(file, 'key file', MAX_KEY_FILE_BYTES)), file)
+    keys.push({ publicKey: key, json: functionary.json, name: functionary.suggestedName })
   }
   const links: LinkEvidence[] = []
   for (const file of files) links.push({ file, envelope: (await readDocumentFile(file, 'link')).envelope })
