@@ -3,6 +3,7 @@
  * folders, archives, attestation bundles) and optionally the product files; see the triage at
  * once; verify in a worker with progress and Cancel; read the verdict on the graph.
  */
+import { MatchProductsPanel } from '../match/MatchProductsPanel.tsx'
 import { useDocumentStore } from '../state/document-store.ts'
 import { DropZone } from './DropZone.tsx'
 import { ResultView } from './ResultView.tsx'
@@ -90,6 +91,7 @@ export default function VerifyPanel() {
         </p>
       )}
       {run.status === 'done' && <ResultView result={run.result} layoutBytes={run.layoutBytes} layoutName={run.layoutName} fromEditor={useEditorLayout} />}
+      <MatchProductsPanel />
     </section>
   )
 }

@@ -10,11 +10,17 @@ export interface PickedFile {
   readonly file: File
 }
 
+/** Whether a picked or dropped folder keeps its own name in the paths (a working directory's `-p dist`). */
+export interface CollectOptions {
+  readonly keepFolderNames?: boolean
+}
+
 /** Files from `<input type=file>`; a directory pick gives `webkitRelativePath`s under the folder. */
-export function filesFromInput(list: FileList | readonly File[]): PickedFile[] {
+export function filesFromInput(list: FileList | readonly File[], options: CollectOptions = {}): PickedFile[] {
   return [...list].map((file) => {
     const relative = file.webkitRelativePath
     if (!relative) return { path: file.name, file }
+    if (options.keepFolderNames) return { path: relative, file }
     const slash = relative.indexOf('/')
     const top = relative.slice(0, slash)
     return { path: slash < 0 || isSublayoutDirName(top) ? relative : relative.slice(slash + 1), file }
@@ -43,7 +49,7 @@ export function entriesOf(transfer: DataTransfer): EntryLike[] | undefined {
 }
 
 /** Reads dropped entries, walking folders (readEntries returns batches until it returns none). */
-export async function filesFromEntries(entries: readonly EntryLike[], maxFiles = 200_000): Promise<PickedFile[]> {
+export async function filesFromEntries(entries: readonly EntryLike[], maxFiles = 200_000, options: CollectOptions = {}): Promise<PickedFile[]> {
   const out: PickedFile[] = []
   const visit = async (entry: EntryLike, prefix: string): Promise<void> => {
     if (out.length >= maxFiles) return
@@ -60,7 +66,7 @@ export async function filesFromEntries(entries: readonly EntryLike[], maxFiles =
     }
   }
   for (const entry of entries) {
-    if (entry.isDirectory && !isSublayoutDirName(entry.name)) {
+    if (entry.isDirectory && !isSublayoutDirName(entry.name) && !options.keepFolderNames) {
       // A dropped folder stands for its content.
       const reader = entry.createReader?.()
       if (!reader) continue

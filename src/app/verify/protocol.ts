@@ -62,6 +62,8 @@ export type WorkerCall =
   | { readonly kind: 'trace'; readonly item: string }
   /** The last verification's report as the CLI writes it with `--format json`. */
   | { readonly kind: 'report-file' }
+  /** The products of the link a step of the root layout was verified with (for checking files against it). */
+  | { readonly kind: 'link-products'; readonly item: string }
 
 /** What each call resolves to. */
 export interface CallResults {
@@ -69,6 +71,7 @@ export interface CallResults {
   readonly verify: VerificationSummary
   readonly trace: ItemTrace
   readonly 'report-file': Blob
+  readonly 'link-products': readonly (readonly [string, readonly (readonly [string, string])[]])[]
 }
 
 export interface WorkerRequest {

@@ -56,6 +56,8 @@ export interface VerifyState {
   cancel(): void
   select(name: string | undefined): void
   downloadReport(): void
+  /** The products of the link a root-level step was verified with, in the verification on display. */
+  linkProducts(item: string): Promise<CallResults['link-products']>
 }
 
 const EDITOR_LAYOUT_NAME = 'editor.layout'
@@ -242,6 +244,11 @@ export function createVerifyStore(deps: VerifyDependencies): VerifyStore {
             if (current() && !(error instanceof CancelledError)) set({ trace: { item: selected, status: 'failed', message: errorMessage(error) } })
           },
         )
+      },
+      linkProducts: (item) => {
+        const session = resultSession
+        if (!session || get().run.status !== 'done') return Promise.reject(new Error('verify the bundle first: its links are read by the verification'))
+        return session.call({ kind: 'link-products', item })
       },
       downloadReport: () => {
         const session = resultSession

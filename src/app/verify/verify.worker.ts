@@ -9,13 +9,14 @@
 import type { BundleInput } from '../../core/bundle/assemble.ts'
 import { BundleSession, type SessionVerification } from '../../core/bundle/session.ts'
 import type { BundleRequest } from '../../core/bundle/verify-bundle.ts'
+import { wasmHasher } from '../hashing/wasm-engine.ts'
 import { errorMessage } from '../shared/error-message.ts'
 import type { CallResults, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse } from './protocol.ts'
 import { layoutResultGraph } from './result-graph.ts'
 import { itemTrace, summarizeReport } from './summary.ts'
 
 const post = (message: WorkerResponse) => (self as unknown as Worker).postMessage(message)
-const session = new BundleSession()
+const session = new BundleSession({ hasher: wasmHasher })
 
 /** A chosen file, read only when the session needs its bytes (link and product files are read once per set). */
 function lazyInput(file: WorkerFile): BundleInput {
@@ -53,6 +54,11 @@ async function answer(id: number, call: WorkerCall): Promise<CallResults[WorkerC
     case 'trace': {
       const { report, usedLinks } = lastVerification()
       return itemTrace(report, usedLinks, call.item)
+    }
+    case 'link-products': {
+      const link = lastVerification().usedLinks.get(call.item)
+      if (!link) throw new Error(`no link of '${call.item}' was used in the last verification`)
+      return [...link.products].map(([path, digests]) => [path, [...digests]] as const)
     }
     case 'report-file':
       return new Blob([`${JSON.stringify(lastVerification().report, null, 2)}\n`], { type: 'application/json' })

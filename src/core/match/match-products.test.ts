@@ -64,3 +64,31 @@ describe('matchProducts (in-toto-match-products over dropped files)', () => {
     expect(bytes).toBe('app'.length + 'readme'.length)
   })
 })
+
+describe('SourceTreeFs.hashAhead', () => {
+  it('reads the next planned files while the walk waits for one, with the same results', async () => {
+    const reads: string[] = []
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const tree = new SourceTreeFs(
+      new Map(
+        Object.entries(files).map(([path, text]) => {
+          const bytes = new TextEncoder().encode(text)
+          const read = async (offset: number, length: number) => {
+            reads.push(path)
+            // The first file's bytes are slow to come.
+            if (path === 'dist/app.tar.gz') await held
+            return bytes.slice(offset, offset + length)
+          }
+          return [path, { size: bytes.length, read }]
+        }),
+      ),
+      createArtifactHasher(nobleEngine),
+    )
+    const pending = matchProducts(products, tree, { paths: ['dist'], onPlan: (paths) => tree.hashAhead(paths, 8) })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(reads).toEqual(['dist/app.tar.gz', 'dist/pkg/readme.txt'])
+    release()
+    expect((await pending).matching).toBe(2)
+  })
+})

@@ -10,7 +10,7 @@
  */
 import { compareCodePoints } from '../json/canonical.ts'
 import type { ArtifactMap, HashDict } from '../model/types.ts'
-import { recordArtifacts, type RecordingFs } from '../record/record.ts'
+import { plannedArtifacts, recordArtifacts, type RecordingFs, type RecordOptions } from '../record/record.ts'
 
 export interface ProductComparison {
   /** In the link's products, not among the local files. */
@@ -36,6 +36,8 @@ export interface MatchOptions {
   /** `--lstrip-paths`. */
   readonly lstripPaths?: readonly string[]
   readonly onFile?: (path: string) => void
+  /** When given, the walk is done once without hashing first, and this learns which files will be hashed. */
+  readonly onPlan?: (paths: readonly string[]) => void
   readonly signal?: AbortSignal
 }
 
@@ -60,14 +62,16 @@ export function compareWithProducts(products: ArtifactMap, artifacts: ArtifactMa
 
 /** Records the local files from `fs` and compares them with `products`. */
 export async function matchProducts(products: ArtifactMap, fs: RecordingFs, options: MatchOptions = {}): Promise<MatchResult> {
-  const artifacts = await recordArtifacts(options.paths && options.paths.length > 0 ? options.paths : ['.'], fs, {
+  const paths = options.paths && options.paths.length > 0 ? options.paths : ['.']
+  const recording: RecordOptions = {
     semantics: 'in-toto-2',
     followSymlinkedDirectories: false,
     excludePatterns: options.excludePatterns && options.excludePatterns.length > 0 ? options.excludePatterns : undefined,
     lstripPaths: options.lstripPaths,
-    onFile: options.onFile,
     signal: options.signal,
-  })
+  }
+  if (options.onPlan) options.onPlan(await plannedArtifacts(paths, fs, recording))
+  const artifacts = await recordArtifacts(paths, fs, { ...recording, onFile: options.onFile })
   return { ...compareWithProducts(products, artifacts), artifacts }
 }
 

@@ -228,3 +228,22 @@ export function displayPath(path: string): string {
   }
   return out
 }
+
+/**
+ * The files {@link recordArtifacts} would hash, in order, without hashing them: what a
+ * progress display needs to know the total before the first byte is read.
+ */
+export async function plannedArtifacts(paths: readonly string[], fs: RecordingFs, options: Omit<RecordOptions, 'onFile'> = {}): Promise<string[]> {
+  const planned: string[] = []
+  const dry: RecordingFs = {
+    kind: (path) => fs.kind(path),
+    list: (directory) => fs.list(directory),
+    identity: fs.identity ? (directory) => (fs.identity as NonNullable<RecordingFs['identity']>)(directory) : undefined,
+    hash: async (path) => {
+      planned.push(path)
+      return new Map()
+    },
+  }
+  await recordArtifacts(paths, dry, options)
+  return planned
+}

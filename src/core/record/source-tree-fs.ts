@@ -52,9 +52,41 @@ export class SourceTreeFs implements RecordingFs {
     return entries ? Array.from(entries, ([name, isDirectory]) => ({ name, kind: isDirectory ? 'directory' : 'file' })) : []
   }
 
-  async hash(path: string): Promise<HashDict> {
-    const source = this.files.get(normpath(path))
-    if (source === undefined) throw new Error(`'${path}' is not a file of the working directory`)
+  private ahead: { readonly order: readonly string[]; readonly depth: number; readonly started: Map<string, Promise<HashDict>>; next: number } | undefined
+
+  /**
+   * Hashes the files the walk will ask for (`order`, from `plannedArtifacts`) up to `depth`
+   * ahead of it: reading a dropped file has a latency of its own (the browser fetches it
+   * from another process), which the next files' reads then overlap.
+   */
+  hashAhead(order: readonly string[], depth: number): void {
+    this.ahead = { order, depth, started: new Map(), next: 0 }
+  }
+
+  hash(path: string): Promise<HashDict> {
+    const key = normpath(path)
+    const ahead = this.ahead
+    if (!ahead) return this.hashNow(key)
+    const position = ahead.order.indexOf(key, ahead.next)
+    if (position < 0) return this.hashNow(key)
+    for (let i = position; i < Math.min(ahead.order.length, position + ahead.depth); i++) {
+      const next = ahead.order[i] as string
+      if (!ahead.started.has(next)) {
+        const started = this.hashNow(next)
+        // Failures surface when the walk asks for that file; none may go unhandled before.
+        started.catch(() => undefined)
+        ahead.started.set(next, started)
+      }
+    }
+    ahead.next = position + 1
+    const result = ahead.started.get(key) as Promise<HashDict>
+    ahead.started.delete(key)
+    return result
+  }
+
+  private hashNow(key: string): Promise<HashDict> {
+    const source = this.files.get(key)
+    if (source === undefined) return Promise.reject(new Error(`'${key}' is not a file of the working directory`))
     return this.hasher.hash(source, this.options.algorithms, { onBytes: this.options.onBytes, signal: this.options.signal })
   }
 }
