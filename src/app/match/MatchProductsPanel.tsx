@@ -174,7 +174,7 @@ export function MatchProductsPanel() {
           Check files
         </button>
         <button type="button" onClick={cancel} disabled={run.status !== 'running'}>
-          Cancel check
+          Stop the check
         </button>
         <div role="status" aria-label="Check progress" className="verify-progress">
           {run.status === 'running' && (
