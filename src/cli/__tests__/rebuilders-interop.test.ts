@@ -1,9 +1,9 @@
 /**
  * The 2018 Debian rebuilder design against the reference:
- * - in-toto-verify 1.3.1 with apt-transport-in-toto's own GPG-signed layout (`--gpg` owner key,
- *   a GnuPG home) and `layout-studio rebuilders` with a policy of the same two rebuilders' keys
- *   (k = 2) reach the same verdict on the good `.deb`, the bad one, and the good one with one of
- *   the two links;
+ * - in-toto-verify 1.3.1 and `layout-studio verify` with apt-transport-in-toto's own GPG-signed
+ *   layout (`--gpg` owner key, a GnuPG home), and `layout-studio rebuilders` with a policy of the
+ *   same two rebuilders' keys (k = 2), reach the same verdict on the good `.deb`, the bad one,
+ *   and the good one with one of the two links;
  * - rebuilders recording with in-toto-run (Ed25519 keys from in-toto-keygen): in-toto-verify on
  *   the layout a policy amounts to (signed with in-toto-sign) and `layout-studio rebuilders`
  *   with that policy reach the same verdict when they agree, disagree, or are too few.
@@ -56,6 +56,10 @@ describe.skipIf(!available)('the apt-transport-in-toto set: in-toto-verify and l
     const dir = workdir(name, which, links)
     const verify = await reference('in-toto-verify', ['-l', join(APT, 'test.layout'), '--gpg', OWNER, '--gpg-home', gnupgHome(name)], dir)
     expect(verify.code, `${verify.stdout}\n${verify.stderr}`).toBe(expected)
+    const here = process.cwd()
+    process.chdir(dir)
+    const ownVerify = await cli('verify', '-l', join(APT, 'test.layout'), '--gpg', OWNER, '--gpg-home', gnupgHome(`${name}-ours`)).finally(() => process.chdir(here))
+    expect(ownVerify.code, ownVerify.stdout + ownVerify.stderr).toBe(expected)
     const ours = await cli(
       'rebuilders',
       join(dir, NAME),
