@@ -4,12 +4,13 @@
  * Expected bytes come from the reference implementation (Python in-toto), not from our core.
  */
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { loadVectors, VECTORS } from '../test/support/vectors.ts'
 
 const DEMO = path.resolve('test/fixtures/upstream/demo_files')
-const VECTORS = path.resolve('test/fixtures/vectors')
+
 const PYTHON = '/usr/bin/python3'
 
 interface Reference {
@@ -137,9 +138,7 @@ test('builds the in-toto demo chain from an empty layout, byte for byte as the r
 test("opens every public vector's root.layout and re-exports its signed part unchanged", async ({ page, baseURL }) => {
   test.setTimeout(240_000)
   const seen = watchPage(page, baseURL)
-  const files = readdirSync(VECTORS, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => path.join(VECTORS, entry.name, 'layout', 'root.layout'))
+  const files = loadVectors().map((vector) => path.join(vector.dir, 'layout', 'root.layout'))
   expect(files.length).toBeGreaterThanOrEqual(60)
   const expected = reference(files)
   const exportedFiles: string[] = []

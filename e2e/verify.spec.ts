@@ -11,36 +11,25 @@ import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { Zip, ZipDeflate, zipSync, strToU8 } from 'fflate'
+import { loadVectors, VECTORS, type Vector } from '../test/support/vectors.ts'
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
-const VECTORS = join(ROOT, 'test/fixtures/vectors')
+const vectors = new Map(loadVectors().map((vector) => [vector.name, vector]))
+const vectorNames = [...vectors.keys()]
 
-interface Expected {
-  verdict: 'pass' | 'fail'
-  stage: string
-  command: string[]
-  substitution_parameters?: Record<string, string>
-  runner: string
+function vectorNamed(name: string): Vector {
+  const vector = vectors.get(name)
+  if (vector === undefined) throw new Error(`no vector ${name}`)
+  return vector
 }
 
-const vectorNames = readdirSync(VECTORS)
-  .filter((name) => statSync(join(VECTORS, name)).isDirectory())
-  .sort()
-
-function expectedOf(name: string): Expected {
-  return JSON.parse(readFileSync(join(VECTORS, name, 'expected.json'), 'utf8')) as Expected
+function expectedOf(name: string): Vector['expected'] {
+  return vectorNamed(name).expected
 }
 
-/** `--layout-keys` files of the reference command, relative to the vector's work/. */
+/** `--layout-keys` files of the reference command, in the vector's work/. */
 function ownerKeyFiles(name: string): string[] {
-  const command = expectedOf(name).command
-  const at = command.findIndex((arg) => arg === '--layout-keys' || arg === '-k')
-  const keys: string[] = []
-  for (const arg of command.slice(at + 1)) {
-    if (arg.startsWith('-')) break
-    keys.push(join(VECTORS, name, 'work', arg))
-  }
-  return keys
+  return vectorNamed(name).layoutKeys.map((path) => join(VECTORS, name, 'work', path))
 }
 
 /** Inspections (root layout and sublayouts found among the links) that run a shell: a browser cannot. */

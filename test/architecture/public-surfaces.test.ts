@@ -22,7 +22,7 @@ const SURFACES: ReadonlyArray<{ readonly folder: string; readonly exceptions: Re
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    if (statSync(path).isDirectory()) return name === '__tests__' || name === '__fixtures__' || name === 'node_modules' ? [] : sources(path)
+    if (statSync(path).isDirectory()) return name === '__fixtures__' ? [] : sources(path)
     return /\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : []
   })
 }

@@ -16,7 +16,7 @@ import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
 import { freshCopy, loadVectors, type Vector } from '../support/vectors.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
 import { DirectoryLinks, type DirectoryLinksOptions } from '../../src/cli/links/index.ts'
-import { cli, type CliResult } from '../../src/cli/__tests__/harness.ts'
+import { cli, type CliResult } from '../support/cli.ts'
 
 /** Links read on the calling thread, whatever their size. */
 export const HERE: DirectoryLinksOptions = { minParallelBytes: Number.POSITIVE_INFINITY }

@@ -4,7 +4,7 @@
  * `setpriv`; any other user is subject to permissions already.
  */
 import { execFile, execFileSync } from 'node:child_process'
-import type { CliResult } from '../../src/cli/__tests__/harness.ts'
+import type { CliResult } from '../support/cli.ts'
 
 const NOBODY = '65534'
 

@@ -13,7 +13,7 @@ import type { VerificationReport } from '../../src/core/verify/report.ts'
 import { verifyLayoutFile } from '../../src/core/verify/verify.ts'
 import { SubprocessInspectionRunner } from '../../src/cli/inspection-runner.ts'
 import { DecodingPool, DirectoryLinks } from '../../src/cli/links/index.ts'
-import { vectorRequest } from '../../src/core/bundle/__tests__/vector-request.ts'
+import { vectorRequest } from '../support/vector-request.ts'
 import { FIXTURES, freshCopy, loadVectors, type Vector } from '../support/vectors.ts'
 
 export const REPORTS = join(FIXTURES, 'reports')

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FIXTURES } from '../../core/keys/__tests__/fixtures.ts'
+import { FIXTURES } from '../../../test/support/key-fixtures.ts'
 import { parsePolicy } from '../../core/rebuilders/policy.ts'
 import type { PickedFile } from '../verify/collect.ts'
 import type { CheckRequest, CheckSummary } from './check-protocol.ts'

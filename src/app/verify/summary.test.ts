@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { vectorRequest } from '../../core/bundle/__tests__/vector-request.ts'
+import { vectorRequest } from '../../../test/support/vector-request.ts'
 import { collectMatchDetails } from '../../core/bundle/match-details.ts'
 import { verifyBundle } from '../../core/bundle/verify-bundle.ts'
 import type { VerificationReport } from '../../core/verify/report.ts'

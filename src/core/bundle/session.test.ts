@@ -5,7 +5,7 @@
  * against the reference vectors).
  */
 import { describe, expect, it } from 'vitest'
-import { vectorRequest } from './__tests__/vector-request.ts'
+import { vectorRequest } from '../../../test/support/vector-request.ts'
 import type { BundleInput } from './assemble.ts'
 import { BundleSession } from './session.ts'
 import { verifyBundle } from './verify-bundle.ts'

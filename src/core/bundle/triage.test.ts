@@ -12,7 +12,7 @@ import { splitJsonl } from './jsonl.ts'
 import { PrerecordedInspectionRunner } from './prerecorded.ts'
 import { triageBundle } from './triage.ts'
 import { analyzeBundle } from './verify-bundle.ts'
-import { vectorRequest } from './__tests__/vector-request.ts'
+import { vectorRequest } from '../../../test/support/vector-request.ts'
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures')
 const read = (path: string) => new Uint8Array(readFileSync(join(FIXTURES, path)))

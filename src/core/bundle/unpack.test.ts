@@ -8,7 +8,7 @@ import { safeEntryPath } from './entry-path.ts'
 import { Budget, BundleError, DEFAULT_BUNDLE_LIMITS } from './limits.ts'
 import { looksLikeTar, readTar } from './tar.ts'
 import { detectArchive, unpackArchive } from './unpack.ts'
-import { paxPath, writeTar } from './__tests__/tar-writer.ts'
+import { paxPath, writeTar } from '../../../test/support/tar-writer.ts'
 
 const VECTORS = join(import.meta.dirname, '../../../test/fixtures/vectors')
 /** The demo's release tarball, as a vector's working directory holds it. */

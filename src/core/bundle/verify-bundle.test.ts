@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadVectors } from '../../../test/support/vectors.ts'
-import { vectorRequest } from './__tests__/vector-request.ts'
+import { vectorRequest } from '../../../test/support/vector-request.ts'
 import type { InspectionTrace, VerificationReport } from '../verify/report.ts'
 import { parseEmulatedCommand } from './emulate.ts'
 import { readBundleFiles, verifyBundle } from './verify-bundle.ts'
 import type { BundleInput } from './assemble.ts'
-import { FULL, inTotoLink } from '../../../test/core/support/in-toto-link.ts'
+import { FULL, inTotoLink } from '../../../test/support/in-toto-link.ts'
 import type { PackedArtifactMap } from '../links/index.ts'
 
 const vectors = loadVectors()

@@ -13,7 +13,7 @@ import type { Layout } from '../model/types.ts'
 import { parseRule } from '../rules/parse.ts'
 import { memoryLinks } from '../links/index.ts'
 import { verifySupplyChain } from '../verify/verify.ts'
-import { chainPlan, runChain, signLinks, withDigest, type RecordedLink, type SignedLink } from './__tests__/chains.ts'
+import { chainPlan, runChain, signLinks, withDigest, type RecordedLink, type SignedLink } from '../../../test/support/chains.ts'
 import { inferLayout } from './infer.ts'
 import type { ArtifactEvidence } from './types.ts'
 

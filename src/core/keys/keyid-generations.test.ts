@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { encodeCanonical } from '../json/canonical.ts'
-import { FIXTURES } from './__tests__/fixtures.ts'
+import { FIXTURES } from '../../../test/support/key-fixtures.ts'
 import { importPublicKey } from './import.ts'
 import { generationOfKeyid, keyidOf, keyidsOf, layoutKeyObjectOf, publicValueOf } from './keyid-generations.ts'
 

@@ -4,7 +4,7 @@ import type { JsonObject } from '../json/value.ts'
 import { parseJson } from '../json/parse.ts'
 import { computeKeyId, keyIdPreimage } from './keyid.ts'
 import { importPublicKey, importVerifyKeyFile } from './import.ts'
-import { DEMO, VECTORS, expectedOf, listFiles, readText, vectorNames } from './__tests__/fixtures.ts'
+import { DEMO, VECTORS, expectedOf, listFiles, readText, vectorNames } from '../../../test/support/key-fixtures.ts'
 
 describe('computeKeyId', () => {
   it('hashes the canonical key object exactly as securesystemslib 0.26 does', () => {

@@ -8,7 +8,7 @@ import type { JsonObject } from '../json/value.ts'
 import { parseJson } from '../json/parse.ts'
 import { importPublicKey } from './import.ts'
 import type { PublicKey } from './types.ts'
-import { DEMO, VECTORS, expectedOf, layoutKeys, listFiles, readMetablock, readText, vectorNames } from './__tests__/fixtures.ts'
+import { DEMO, VECTORS, expectedOf, layoutKeys, listFiles, readMetablock, readText, vectorNames } from '../../../test/support/key-fixtures.ts'
 import { p1363ToDerSignature } from '../crypto/ecdsa.ts'
 import { RSA_SIGNATURE_SCHEMES, clearVerifierCache, signatureSchemeOf, verifySignature } from './signature.ts'
 

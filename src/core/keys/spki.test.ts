@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, hexToBytes } from '../encoding/hex.ts'
 import { CoreError } from '../errors.ts'
-import { FIXTURES } from './__tests__/fixtures.ts'
+import { FIXTURES } from '../../../test/support/key-fixtures.ts'
 import { importPublicKey } from './import.ts'
 import { encodeSpki, parseSpki } from './spki.ts'
 

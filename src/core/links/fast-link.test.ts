@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { FIXTURES, linkFilesIn } from '../../../test/core/support/fixtures.ts'
-import { FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-link.ts'
+import { FIXTURES, linkFilesIn } from '../../../test/support/fixtures.ts'
+import { FULL, inTotoLink, observe } from '../../../test/support/in-toto-link.ts'
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { canonicalBytes } from '../json/canonical.ts'

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadVectors } from '../../../test/support/vectors.ts'
-import { vectorRequest } from '../bundle/__tests__/vector-request.ts'
+import { vectorRequest } from '../../../test/support/vector-request.ts'
 import { readBundleFiles } from '../bundle/verify-bundle.ts'
 import { readEnvelope } from '../envelope/read.ts'
 import type { Envelope } from '../envelope/types.ts'

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { FIXTURES, linkFilesIn } from '../../../test/core/support/fixtures.ts'
+import { FIXTURES, linkFilesIn } from '../../../test/support/fixtures.ts'
 import { signedBytesOf } from '../envelope/signed-bytes.ts'
 import { canonicalBytes } from '../json/canonical.ts'
 import { sha256 } from '@noble/hashes/sha2.js'

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { artifacts, FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-link.ts'
+import { artifacts, FULL, inTotoLink, observe } from '../../../test/support/in-toto-link.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { readLinkEnvelopeGeneral } from './reader.ts'
 import { readLinkFast, ScanBuffers } from './fast-link.ts'

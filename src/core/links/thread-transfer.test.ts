@@ -4,7 +4,7 @@
  * something it never received rather than guess.
  */
 import { describe, expect, it } from 'vitest'
-import { FULL, inTotoLink, observe } from '../../../test/core/support/in-toto-link.ts'
+import { FULL, inTotoLink, observe } from '../../../test/support/in-toto-link.ts'
 import type { Envelope } from '../envelope/types.ts'
 import type { LinkResult as DecodeResult } from './types.ts'
 import { TransferReceiver, TransferSender, transferablesOf, type TransferredResult } from './thread-transfer.ts'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CoreError, ValidationError } from '../errors.ts'
-import { FIXTURES } from '../keys/__tests__/fixtures.ts'
+import { FIXTURES } from '../../../test/support/key-fixtures.ts'
 import { addRebuilderKeys, emptyPolicy, keyIndex, parsePolicy, policyProblems, removeRebuilderKey, renameRebuilder, serializePolicy, setKeyLabel, setThreshold } from './policy.ts'
 import { readPolicyKeyFile } from './policy-key.ts'
 
