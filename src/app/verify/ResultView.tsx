@@ -38,6 +38,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
   const graphShown = useAfterFirstPaint()
   if (!report) return null
   const head = headline(report)
+  const weakKeys = report.warnings.filter((warning) => warning.kind === 'weak-key')
   const rule = failingRule(report)
   const selectedStep = report.steps.find((step) => step.name === selected)
   const selectedInspection = report.inspections.find((inspection) => inspection.name === selected)
@@ -74,6 +75,16 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
           </p>
         )}
       </div>
+      {weakKeys.length > 0 && (
+        <section className="verify-weak-keys" role="alert" aria-label="Weak keys">
+          <h4>Weak keys: the verdict is the reference's, but what these keys sign proves nothing</h4>
+          <ul>
+            {weakKeys.map((warning) => (
+              <li key={warning.keyid ?? warning.message}>{warning.message}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="verify-actions verify-noprint">
         <button type="button" onClick={downloadReport}>
           Download report (JSON)

@@ -36,12 +36,13 @@ export function parseEnvelope(json: JsonValue, file?: string): Envelope {
 }
 
 function parseMetablock(json: JsonObject, file: string | undefined): Metablock {
-  const signedValue = json.get('signed') ?? new Map()
+  const signedValue = memberOr(json, 'signed', new Map())
   if (!(signedValue instanceof Map)) {
     throw new CoreError('format', `"signed" must be an object, found ${describeJsonType(signedValue)}`, { file, path: 'signed' })
   }
   const content = parseSignedDocument(signedValue, file, 'signed')
-  const signatures = parseMetablockSignatures(json.get('signatures') ?? [], file)
+  // `signatures: null` is refused, as `Metablock` refuses it at load: only a missing member means "no signatures".
+  const signatures = parseMetablockSignatures(memberOr(json, 'signatures', []), file)
   const signed = normalizedSigned(content)
   const ignoredFields = [...[...json.keys()].filter((key) => key !== 'signed' && key !== 'signatures'), ...droppedMembers(signedValue, signed, 'signed')]
   return { format: 'metablock', content, signed, signatures, ignoredFields }
@@ -107,7 +108,7 @@ function parseDsse(json: JsonObject, file: string | undefined): DsseEnvelope {
     issues.push({ path: 'payloadType', message: `expected "${IN_TOTO_PAYLOAD_TYPE}", found ${JSON.stringify(payloadType)}` })
   }
   if (typeof payloadText !== 'string') issues.push({ path: 'payload', message: 'missing or not a string' })
-  const signaturesValue = json.get('signatures') ?? []
+  const signaturesValue = memberOr(json, 'signatures', [])
   const signatures: DsseSignature[] = []
   if (!Array.isArray(signaturesValue)) issues.push({ path: 'signatures', message: 'must be a list' })
   else {
@@ -189,4 +190,13 @@ function droppedMembers(raw: JsonObject, normalized: JsonObject, path: string): 
 /** Errors from the model carry paths relative to the signed object; make them file-relative. */
 function prefixPaths(error: unknown, base: string): unknown {
   return error instanceof CoreError ? error.under(base) : error
+}
+
+/**
+ * The member's value, or `fallback` when the member is absent. A member that is present with
+ * `null` stays `null` (and is then refused where a list or object is required): Python's
+ * `data.get("signatures", [])` gives `None` for it, which the reference refuses.
+ */
+export function memberOr(json: JsonObject, key: string, fallback: JsonValue): JsonValue {
+  return json.has(key) ? (json.get(key) as JsonValue) : fallback
 }

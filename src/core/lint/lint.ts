@@ -12,6 +12,7 @@ import type { Inspection, Layout, RuleSource, Step } from '../model/types.ts'
 import { layoutToSigned } from '../model/layout.ts'
 import { KEYID_GENERATIONS, keyidOf } from '../keys/keyid-generations.ts'
 import { gpgKeyFromJson, recomputedFingerprint } from '../openpgp/key-object.ts'
+import { keyWeakness } from '../keys/weakness.ts'
 import { fnmatch, hasMagic } from '../rules/fnmatch.ts'
 import { parseRule } from '../rules/parse.ts'
 import type { ArtifactRule } from '../rules/types.ts'
@@ -41,6 +42,7 @@ export type LintCode =
   | 'suspicious-name'
   | 'inspection-sees-metadata'
   | 'one-operator-twice'
+  | 'weak-key'
 
 /** What a finding is about, so a UI can highlight it. */
 export type LintTarget =
@@ -168,6 +170,9 @@ export function lintLayout(layout: Layout, options: LintOptions = {}): LintFindi
     const target: LintTarget = { kind: 'key', keyid }
     const path = `keys[${JSON.stringify(keyid)}]`
     if (!usedKeys.has(keyid)) add('warning', 'unused-key', `Key ${keyid.slice(0, 8)}… is in the layout but no step authorizes it.`, path, target)
+    // The verifier accepts weak keys as the reference does; the layout's author must hear about them.
+    const weakness = keyWeakness({ keytype: key.keytype, public: key.public, openpgp: key.gpg ? key.json : undefined })
+    if (weakness !== undefined) add('error', 'weak-key', `Key ${keyid.slice(0, 8)}… is weak: ${weakness}. Replace it with a new key before signing.`, `${path}.keyval`, target)
     if (key.keyid !== undefined && key.keyid !== keyid) {
       add(
         'warning',

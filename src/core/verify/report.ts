@@ -53,13 +53,19 @@ export interface Failure {
   readonly inner?: Failure
 }
 
-export type WarningKind = 'command-mismatch' | 'ignored-fields' | 'unused-link' | 'duplicate-signer' | 'inspection-not-run'
+/**
+ * `weak-key`: an owner or functionary key that verifies (as in the reference) but protects
+ * nothing (keys/weakness.ts); the verdict is unchanged, the report says so loudly.
+ */
+export type WarningKind = 'command-mismatch' | 'ignored-fields' | 'unused-link' | 'duplicate-signer' | 'inspection-not-run' | 'weak-key'
 
 export interface Warning {
   readonly kind: WarningKind
   readonly message: string
   readonly step?: string
   readonly file?: string
+  /** For `weak-key`: the key's keyid. */
+  readonly keyid?: string
 }
 
 /** `expired` / `revoked`: an OpenPGP key past its validity, or revoked by its certificate. */

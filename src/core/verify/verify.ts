@@ -27,6 +27,7 @@ import { abbreviated, pythonRepr } from './python-repr.ts'
 import { REPORT_VERSION, type Failure, type InspectionTrace, type LayoutSignatureTrace, type LinkTrace, type StepTrace, type VerificationReport, type Warning } from './report.ts'
 import { noInspections, type InspectionResult, type InspectionRunner } from './inspection-runner.ts'
 import { substituteParameters } from './substitute.ts'
+import { keyWeakness } from '../keys/weakness.ts'
 
 export type Phase = 'layout' | 'links' | 'signatures' | 'sublayouts' | 'rules' | 'inspections' | 'done'
 
@@ -199,6 +200,8 @@ class Verification {
   private readonly inspectionLinkNames = new Set<string>()
   private readonly certificates: KnownCertificates
   private inspectionsNotRun = 0
+  /** Keys already warned about as weak. */
+  private readonly weakKeys = new Set<string>()
 
   constructor(options: VerifyOptions) {
     this.options = options
@@ -252,6 +255,7 @@ class Verification {
     level.layout = layout
     level.layoutTrace = { ...level.layoutTrace, expires: layout.expires }
     this.warnIgnored(envelope, file ?? 'layout')
+    this.warnWeakKeys(level, layout)
     level.steps = layout.steps.map((step, index) => ({
       index,
       step,
@@ -721,6 +725,33 @@ class Verification {
     return result.link
   }
 
+  /** Owner keys (root level) and the layout's keys that verify but protect nothing (keys/weakness.ts), each named once. */
+  private warnWeakKeys(level: Level, layout: Layout): void {
+    const warn = (keyid: string, role: string, weakness: string | undefined) => {
+      if (weakness === undefined || this.weakKeys.has(keyid)) return
+      this.weakKeys.add(keyid)
+      this.warnings.push({
+        kind: 'weak-key',
+        keyid,
+        file: level.file,
+        message: `WEAK KEY: ${role} ${keyid} is weak: ${weakness}. The verdict is the reference's, which accepts it, but what this key signs proves nothing.`,
+      })
+    }
+    if (level.ownerKeys) {
+      for (const key of level.keys) {
+        const weakness = isOpenPgpKey(key) ? keyWeakness({ keytype: openPgpType(key), public: '', openpgp: key.keyObject }) : keyWeakness(key)
+        warn(key.keyid, 'the layout owner key', weakness)
+      }
+    }
+    for (const [keyid, key] of layout.keys) {
+      warn(
+        keyid,
+        `the functionary key${level.depth > 0 ? ' of a sublayout' : ''}`,
+        keyWeakness({ keytype: key.keytype, public: key.public, openpgp: key.gpg ? key.json : undefined }),
+      )
+    }
+  }
+
   private warnIgnored(envelope: Envelope, file: string): void {
     if (envelope.ignoredFields.length === 0) return
     this.warnings.push({
@@ -884,4 +915,10 @@ async function runGuarded(runner: InspectionRunner, inspection: Inspection, sign
     const info = toErrorInfo(error)
     return { status: 'error', errorType: info.exception, message: info.message }
   }
+}
+
+/** An OpenPGP key's algorithm as its key object names it (`rsa`, `dsa`, `eddsa`). */
+function openPgpType(key: { readonly keyObject: ReadonlyMap<string, JsonValue> }): string {
+  const type = key.keyObject.get('type')
+  return typeof type === 'string' ? type : ''
 }
