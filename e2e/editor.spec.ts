@@ -172,13 +172,31 @@ test('shows signatures of a signed layout as valid, invalid or unknown, and that
   await expect(signatures.locator('.editor-signature-valid')).toHaveCount(1)
   await expect(signatures.locator('.editor-signature-unknown-key')).toHaveCount(1)
 
-  // A readme changed after signing: the owner's signature no longer verifies.
+  // A key that signed nothing here says so.
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Check with public key' }).click()
+  await (await chooser).setFiles(path.join(DEMO, 'danny.pub'))
+  await expect(signatures.getByRole('alert')).toContainText('danny.pub (keyid')
+  await expect(signatures.getByRole('alert')).toContainText('did not sign this layout')
+
   await open('layout-sig-tampered-readme-ed25519')
+  // A readme changed after signing: the owner's signature no longer verifies, and lint does not claim all is well.
   await checkWith('layout-sig-tampered-readme-ed25519', 'owner.pub')
   await expect(signatures.locator('.editor-signature-invalid')).toHaveCount(1)
+  await expect(page.getByRole('region', { name: 'Lint findings' })).not.toContainText('No problems found')
 
+  // The signed layout is for review: an edit asks, and undo brings the signatures back.
   await page.getByRole('button', { name: 'Add step' }).click()
+  const edit = page.getByRole('alertdialog', { name: 'Edit the signed layout?' })
+  await edit.getByRole('button', { name: 'Keep reviewing' }).click()
+  await expect(node(page, 'step')).toHaveCount(0)
+  await page.getByRole('button', { name: 'Add step' }).click()
+  await edit.getByRole('button', { name: 'Edit and drop signatures' }).click()
+  await expect(node(page, 'step')).toBeVisible()
   await expect(page.getByText('You edited a signed layout: its signatures no longer apply')).toBeVisible()
+  await page.getByRole('button', { name: 'Undo' }).click()
+  await expect(node(page, 'step')).toHaveCount(0)
+  await expect(signatures.locator('.editor-signature-invalid')).toHaveCount(1)
 })
 
 test('editing the JSON changes the graph, and errors are marked at their path', async ({ page, context, baseURL }) => {

@@ -129,7 +129,7 @@ test('inspections a browser cannot run show the CLI command, and never pass', as
   expect(result.title).toBe('Not fully verified')
   const row = page.getByRole('table', { name: 'Inspections' }).getByRole('row').nth(1)
   await expect(row).toContainText('not run')
-  await expect(row).toContainText('layout-studio verify -l root.layout -k owner.pub --link-dir links')
+  await expect(row).toContainText('the links in links/, and run there: layout-studio verify -l root.layout -k owner.pub --link-dir links')
 })
 
 test('emulated inspections and the rule trace with hashes on both sides', async ({ page }) => {

@@ -32,7 +32,7 @@ export function App() {
           </svg>
           <h1>Layout Studio</h1>
         </div>
-        <nav className="workspace-tabs" role="tablist" aria-label="Workspaces">
+        <div className="workspace-tabs" role="tablist" aria-label="Workspaces">
           {WORKSPACES.map(({ id, label }) => (
             <button
               key={id}
@@ -47,7 +47,7 @@ export function App() {
               {label}
             </button>
           ))}
-        </nav>
+        </div>
         <div className="app-header-end">
           <span className="app-offline" title="Nothing you open here leaves this page: no network requests, keys stay in memory unless you download them.">
             Offline · runs in your browser

@@ -34,6 +34,15 @@ export default function EditorView() {
   const notice = useEditorUi((s) => s.notice)
   const [jsonOpened, setJsonOpened] = useState(false)
   const section = useRef<HTMLElement>(null)
+  const side = useRef<HTMLDivElement>(null)
+
+  // Another selection starts at the top of its properties, not at the previous one's scroll position.
+  useEffect(() => {
+    const panel = side.current
+    if (!panel || panel.dataset.shows === (selected ?? '')) return
+    panel.dataset.shows = selected ?? ''
+    panel.scrollTop = 0
+  }, [selected])
 
   useEffect(() => {
     const problem = restoreDraft()
@@ -76,11 +85,17 @@ export default function EditorView() {
       {notice && (
         <p className={notice.error ? 'editor-notice editor-notice-error' : 'editor-notice'} role={notice.error ? 'alert' : 'status'}>
           {notice.text}
+          {notice.error && (
+            <button type="button" className="editor-link" onClick={() => useEditorUi.getState().dismissNotice()}>
+              Dismiss
+            </button>
+          )}
         </p>
       )}
       <div className="editor-body">
-        <div
+        <section
           className="editor-canvas"
+          aria-label="Graph canvas (drop a layout or public key files here)"
           onDragOver={(e) => {
             if (e.dataTransfer.types.includes('Files')) e.preventDefault()
           }}
@@ -88,7 +103,7 @@ export default function EditorView() {
             const files = [...e.dataTransfer.files]
             if (files.length === 0) return
             e.preventDefault()
-            void inferActions.dropped(files)
+            void actions.droppedOnCanvas(files, inferActions.dropped)
           }}
         >
           {view === 'compare' ? (
@@ -111,8 +126,8 @@ export default function EditorView() {
               }}
             />
           )}
-        </div>
-        <div className="editor-side">
+        </section>
+        <div className="editor-side" ref={side}>
           {view === 'inspector' && <Inspector />}
           {view === 'reviewer' && <ReviewerView />}
           {view === 'compare' && <CompareView />}

@@ -11,6 +11,7 @@ import { actions } from './actions.ts'
 import { CommitInput } from './CommitInput.tsx'
 import { RuleList } from './RuleList.tsx'
 import { useEditorUi } from './ui-store.ts'
+import { keyed } from '../shared/keyed.ts'
 import { errorMessage } from '../shared/error-message.ts'
 
 function argsProblem(text: string): string | undefined {
@@ -115,8 +116,8 @@ function FunctionaryPanel({ layout, keyNames, keyid }: { layout: Layout; keyName
       <fieldset className="editor-fieldset">
         <legend>May sign</legend>
         {layout.steps.length === 0 && <p className="editor-muted">No steps yet.</p>}
-        {layout.steps.map((step, index) => (
-          <label key={`${index}:${step.name}`} className="editor-check">
+        {keyed(layout.steps, (step) => step.name).map(({ key, item: step, index }) => (
+          <label key={key} className="editor-check">
             <input
               type="checkbox"
               checked={step.pubkeys.includes(keyid)}

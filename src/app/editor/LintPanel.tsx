@@ -7,6 +7,7 @@ import { useDocumentStore } from '../state/document-store.ts'
 import { useEditorUi } from './ui-store.ts'
 import { actions } from './actions.ts'
 import { useVerifierDirectory } from './verifier-directory.ts'
+import { keyed } from '../shared/keyed.ts'
 
 function targetName(finding: LintFinding): string | undefined {
   const { target } = finding
@@ -32,6 +33,7 @@ export function LintPanel() {
   // Keys of one rebuilder in the Rebuilders workspace's policy count as one operator.
   const operators = operatorsOf(useRebuilders((state) => state.policy))
   const findings = useMemo(() => lintOf(layout, verifierDirectory, operators), [layout, verifierDirectory, operators])
+  const signed = useDocumentStore((s) => (s.envelope?.signatures.length ?? 0) > 0)
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
   return (
@@ -40,13 +42,13 @@ export function LintPanel() {
         Before signing: {errors} error{errors === 1 ? '' : 's'}, {warnings} warning{warnings === 1 ? '' : 's'}
       </h3>
       {findings.length === 0 ? (
-        <p className="editor-muted">No problems found.</p>
+        <p className="editor-muted">{signed ? 'No lint findings in the layout. Its signatures are checked above.' : 'No lint findings in the layout.'}</p>
       ) : (
         <ul>
-          {findings.slice(0, SHOWN).map((finding, index) => {
+          {keyed(findings.slice(0, SHOWN), (finding) => `${finding.code}:${finding.path}`).map(({ key, item: finding }) => {
             const name = targetName(finding)
             return (
-              <li key={`${finding.code}:${finding.path}:${index}`} className={`editor-lint-${finding.severity}`} data-code={finding.code}>
+              <li key={key} className={`editor-lint-${finding.severity}`} data-code={finding.code}>
                 <span className="editor-lint-severity">{finding.severity}</span> {finding.message}{' '}
                 {name !== undefined && (
                   <button

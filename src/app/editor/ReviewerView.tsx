@@ -2,6 +2,7 @@
 import { useDeferredValue, useMemo } from 'react'
 import { describeLayout } from '../../core/editor/describe.ts'
 import { useDocumentStore } from '../state/document-store.ts'
+import { keyed } from '../shared/keyed.ts'
 
 export function ReviewerView() {
   const layout = useDeferredValue(useDocumentStore((s) => s.layout))
@@ -17,8 +18,8 @@ export function ReviewerView() {
           <h4>
             {item.kind === 'step' ? 'Step' : 'Inspection'} “{item.name}”
           </h4>
-          {item.sentences.map((sentence, index) => (
-            <p key={index}>{sentence}</p>
+          {keyed(item.sentences, (sentence) => sentence).map(({ key, item: sentence }) => (
+            <p key={key}>{sentence}</p>
           ))}
         </section>
       ))}

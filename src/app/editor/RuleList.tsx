@@ -12,6 +12,7 @@ import { RULE_TYPES, type ArtifactRule, type RuleType } from '../../core/rules/t
 import { actions } from './actions.ts'
 import { CommitInput } from './CommitInput.tsx'
 import { errorMessage } from '../shared/error-message.ts'
+import { keyed } from '../shared/keyed.ts'
 
 interface RuleListProps {
   itemRef: ItemRef
@@ -39,9 +40,9 @@ export function RuleList({ itemRef, itemName, list, rules, sources }: RuleListPr
     <section className="editor-rules" aria-labelledby={headingId}>
       <h4 id={headingId}>{list === 'materials' ? 'Material rules' : 'Product rules'}</h4>
       <ol className="editor-rule-list">
-        {rules.map((rule, index) => (
+        {keyed(rules, formatRule).map(({ key, item: rule, index }) => (
           <li
-            key={`${index}:${formatRule(rule)}`}
+            key={key}
             className={dragging === index ? 'editor-rule dragging' : 'editor-rule'}
             draggable
             onDragStart={(e) => {

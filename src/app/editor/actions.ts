@@ -6,14 +6,43 @@ import * as commands from '../../core/editor/commands.ts'
 import type { ItemRef } from '../../core/editor/commands.ts'
 import { functionaryKeyFromFile } from '../../core/editor/functionary.ts'
 import { itemNodeId, type RuleListName } from '../../core/editor/graph.ts'
-import { openLayoutFile } from '../../core/editor/files.ts'
+import { exportFileName, exportLayoutText, openLayoutFile } from '../../core/editor/files.ts'
+import { classifyFile } from '../../core/bundle/classify.ts'
+import { serializeEnvelope } from '../../core/envelope/sign.ts'
+import { downloadText } from '../shared/download.ts'
+import { confirmStore } from '../ui/confirm-store.ts'
 import { expiresInOneYear, type Template } from '../../core/editor/templates.ts'
 import { emptyLayout } from '../../core/model/layout.ts'
 import type { JsonValue } from '../../core/json/value.ts'
 import type { Layout, RuleSource } from '../../core/model/types.ts'
-import { useDocumentStore } from '../state/document-store.ts'
+import { documentAtRisk, useDocumentStore } from '../state/document-store.ts'
 import { useEditorUi } from './ui-store.ts'
 import { errorMessage } from '../shared/error-message.ts'
+
+/**
+ * Asks before the open document is replaced when that would lose something (changes never exported, or
+ * signatures); the person may download it first. Resolves true to go on.
+ */
+async function mayReplaceDocument(action: string): Promise<boolean> {
+  const state = useDocumentStore.getState()
+  const risk = documentAtRisk(state)
+  if (risk === undefined) return true
+  const what = risk.signatures > 0 ? `${risk.signatures === 1 ? 'a signature' : `${risk.signatures} signatures`} you have not downloaded` : 'changes you have not exported'
+  const answer = await confirmStore.getState().ask({
+    title: risk.signatures > 0 ? 'Replace the signed layout?' : 'Replace the layout you are editing?',
+    description: `The open layout has ${what}. ${action} replaces it; download it first to keep it.`,
+    choices: [
+      { id: 'download', label: 'Download, then replace' },
+      { id: 'replace', label: 'Replace without saving', danger: true },
+    ],
+  })
+  if (answer === 'download') {
+    if (state.envelope !== undefined && state.envelope.signatures.length > 0) downloadText(exportFileName(state.fileName), serializeEnvelope(state.envelope), 'application/json')
+    else downloadText(exportFileName(state.fileName), exportLayoutText(state.layout), 'application/json')
+    state.markSaved()
+  }
+  return answer !== undefined
+}
 
 const edit = (label: string, fn: (layout: Layout) => Layout): void => useDocumentStore.getState().applyEdit(label, fn)
 
@@ -29,28 +58,51 @@ function carryPosition(from: string, to: string): void {
 }
 
 export const actions = {
-  newLayout(): void {
-    useDocumentStore.getState().openDocument({ layout: emptyLayout(expiresInOneYear(new Date())), unsaved: true })
+  /** Asks before the open document is replaced, when that would lose something; true to go on. */
+  mayReplaceDocument,
+  async newLayout(): Promise<void> {
+    if (!(await mayReplaceDocument('Start a new layout'))) return
+    // Nothing of the person's yet: replacing it asks nothing until the first edit.
+    useDocumentStore.getState().openDocument({ layout: emptyLayout(expiresInOneYear(new Date())) })
     useEditorUi.getState().select(undefined)
     useEditorUi.getState().notify('Started a new, empty layout.')
   },
-  fromTemplate(template: Template): void {
+  async fromTemplate(template: Template): Promise<void> {
+    if (!(await mayReplaceDocument(`Start from “${template.title}”`))) return
     const { layout, keyNames } = template.create(new Date())
-    useDocumentStore.getState().openDocument({ layout, keyNames, unsaved: true })
+    useDocumentStore.getState().openDocument({ layout, keyNames })
     useEditorUi.getState().select(undefined)
     useEditorUi.getState().notify(`Started from the template “${template.title}”.`)
   },
   async openFile(file: File): Promise<void> {
     try {
       const opened = openLayoutFile(new Uint8Array(await file.arrayBuffer()), file.name)
-      useDocumentStore.getState().openDocument({ layout: opened.layout, envelope: opened.envelope, fileName: file.name })
+      if (!(await mayReplaceDocument(`Open ${file.name}`))) return
+      // Names the owner gave the keys stay when the same keys come back (a signed copy of this very layout).
+      const names = new Map([...useDocumentStore.getState().keyNames].filter(([keyid]) => opened.layout.keys.has(keyid)))
+      useDocumentStore.getState().openDocument({ layout: opened.layout, envelope: opened.envelope, keyNames: names, fileName: file.name })
       useEditorUi.getState().select(undefined)
       const signatures = opened.envelope.signatures.length
       const ignored = opened.ignored.length > 0 ? ` Ignored members (not covered by signatures): ${opened.ignored.join(', ')}.` : ''
-      useEditorUi.getState().notify(`Opened ${file.name} (${signatures === 0 ? 'unsigned' : `${signatures} signature${signatures === 1 ? '' : 's'}`}).${ignored}`)
+      useEditorUi
+        .getState()
+        .notify(`Opened ${file.name} (${signatures === 0 ? 'unsigned' : `${signatures} signature${signatures === 1 ? '' : 's'}, for review: editing asks first`}).${ignored}`)
     } catch (error) {
       useEditorUi.getState().notify(errorMessage(error), true)
     }
+  },
+  /**
+   * Files dropped on the graph, by what they are: public keys become functionaries; the rest (a layout to
+   * open, links to infer a layout from) goes to `otherwise`.
+   */
+  async droppedOnCanvas(files: readonly File[], otherwise: (files: readonly File[]) => Promise<void>): Promise<void> {
+    const rest: File[] = []
+    for (const file of files) {
+      const kind = file.size > 4 * 1024 * 1024 ? 'unknown' : classifyFile(file.name, new Uint8Array(await file.arrayBuffer())).kind
+      if (kind === 'key') await actions.addFunctionary(file)
+      else rest.push(file)
+    }
+    if (rest.length > 0) await otherwise(rest)
   },
   async addFunctionary(file: File): Promise<void> {
     try {

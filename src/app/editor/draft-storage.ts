@@ -17,7 +17,9 @@ export function restoreDraft(storage: Storage = localStorage): string | undefine
   if (stored !== null) {
     try {
       const draft = parseDraft(stored)
-      useDocumentStore.getState().openDocument({ layout: draft.layout, keyNames: draft.keyNames, positions: draft.positions, fileName: draft.fileName, unsaved: draft.unsaved })
+      useDocumentStore
+        .getState()
+        .openDocument({ layout: draft.layout, envelope: draft.envelope, keyNames: draft.keyNames, positions: draft.positions, fileName: draft.fileName, unsaved: draft.unsaved })
       return undefined
     } catch (error) {
       const { layout, keyNames } = demoChain(new Date())
@@ -39,6 +41,7 @@ function saveNow(state: DocumentState, storage: Storage): void {
         keyNames: state.keyNames,
         positions: state.positions,
         ...(state.fileName !== undefined ? { fileName: state.fileName } : {}),
+        ...(state.envelope !== undefined ? { envelope: state.envelope } : {}),
         savedAt: new Date().toISOString(),
         unsaved: state.revision !== state.savedRevision,
       }),
@@ -52,7 +55,14 @@ function saveNow(state: DocumentState, storage: Storage): void {
 export function startAutosave(storage: Storage = localStorage): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   const unsubscribe = useDocumentStore.subscribe((state, previous) => {
-    if (state.layout === previous.layout && state.keyNames === previous.keyNames && state.positions === previous.positions && state.savedRevision === previous.savedRevision) return
+    if (
+      state.layout === previous.layout &&
+      state.keyNames === previous.keyNames &&
+      state.positions === previous.positions &&
+      state.savedRevision === previous.savedRevision &&
+      state.envelope === previous.envelope
+    )
+      return
     clearTimeout(timer)
     timer = setTimeout(() => saveNow(useDocumentStore.getState(), storage), SAVE_DELAY_MS)
   })

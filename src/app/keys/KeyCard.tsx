@@ -44,13 +44,16 @@ export function KeyCard({ entry }: { entry: KeyEntry }) {
         <dd>{publicKey.scheme}</dd>
         <dt>Keyid</dt>
         <dd>
-          <code className="keys-keyid" aria-label="Keyid">
-            {publicKey.keyid}
-          </code>
+          <output aria-label="Keyid">
+            <code className="keys-keyid">{publicKey.keyid}</code>
+          </output>
         </dd>
         <dt>Link files</dt>
         <dd>
-          <code aria-label="Keyid prefix">{publicKey.keyid.slice(0, 8)}</code> (<code>STEP.{publicKey.keyid.slice(0, 8)}.link</code>)
+          <output aria-label="Keyid prefix">
+            <code>{publicKey.keyid.slice(0, 8)}</code>
+          </output>{' '}
+          (<code>STEP.{publicKey.keyid.slice(0, 8)}.link</code>)
         </dd>
         <dt>Holds</dt>
         <dd>

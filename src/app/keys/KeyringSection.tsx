@@ -4,6 +4,7 @@ import type { KeyAlgorithm } from '../../core/keys/types.ts'
 import { KeyCard } from './KeyCard.tsx'
 import { TaskStatus, useTask } from './task.tsx'
 import { keyringStore, useKeyring } from './use-keyring.ts'
+import { focusOnMount } from '../shared/focus.ts'
 
 const ALGORITHMS: readonly { value: KeyAlgorithm; label: string }[] = [
   { value: 'ed25519', label: 'ed25519' },
@@ -161,7 +162,7 @@ export function KeyringSection() {
         <form className="keys-form keys-password" onSubmit={decrypt} aria-label="Decrypt the key">
           <label>
             Password for {pending.file ?? 'the pasted key'}
-            <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="off" autoFocus />
+            <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="off" ref={focusOnMount} />
           </label>
           <button type="submit" disabled={busy !== undefined || password === ''}>
             Decrypt and import

@@ -88,7 +88,10 @@ export function RunSheetSection() {
                       </span>
                     )}
                     <span className="keys-muted">
-                      → <code aria-label={`Link file for ${sheet.name}, step ${step.step}`}>{step.linkFile}</code>
+                      →{' '}
+                      <output aria-label={`Link file for ${sheet.name}, step ${step.step}`}>
+                        <code>{step.linkFile}</code>
+                      </output>
                     </span>
                   </p>
                   <p className="keys-sheet-note">{step.workingDirectory}</p>
@@ -126,7 +129,9 @@ function CommandLine({ command, context }: { command: { tool: string; command: s
     <div className="keys-command">
       <span className="keys-command-tool">{command.tool}</span>
       <pre>
-        <code aria-label={`${command.tool} command for ${context}`}>{command.command}</code>
+        <output aria-label={`${command.tool} command for ${context}`}>
+          <code>{command.command}</code>
+        </output>
       </pre>
       <button
         type="button"

@@ -9,6 +9,7 @@ import { keyringPublicKeys } from './keyring-store.ts'
 import { envelopeSignsLayout, lintGate, signLayout } from './signing.ts'
 import { useKeyring } from './use-keyring.ts'
 import { errorMessage } from '../shared/error-message.ts'
+import { keyed } from '../shared/keyed.ts'
 
 type Stage =
   | { readonly kind: 'idle' }
@@ -119,11 +120,17 @@ export function SignSection() {
         </label>
       )}
       <div className="keys-row">
-        <button type="button" disabled={stage.kind === 'signing'} onClick={() => void sign(false)}>
+        <button type="button" className="primary" disabled={stage.kind === 'signing'} onClick={() => void sign(false)}>
           Sign layout
         </button>
         {envelope && (
-          <button type="button" onClick={() => downloadText('root.layout', serializeEnvelope(envelope), 'application/json')}>
+          <button
+            type="button"
+            onClick={() => {
+              downloadText('root.layout', serializeEnvelope(envelope), 'application/json')
+              useDocumentStore.getState().markSaved()
+            }}
+          >
             Download root.layout
           </button>
         )}
@@ -140,10 +147,10 @@ export function SignSection() {
             </tr>
           </thead>
           <tbody>
-            {envelope.signatures.map((signature, index) => {
+            {keyed(envelope.signatures, (signature) => signature.keyid).map(({ key, item: signature, index }) => {
               const report = reports[index]
               return (
-                <tr key={`${signature.keyid}-${index}`}>
+                <tr key={key}>
                   <td>{nameOf(signature.keyid)}</td>
                   <td>
                     <code title={signature.keyid}>{signature.keyid.slice(0, 8)}</code>
@@ -225,8 +232,8 @@ function SignStage({ stage, onConfirm }: { stage: Stage; onConfirm: () => void }
 function FindingList({ findings }: { findings: readonly LintFinding[] }) {
   return (
     <ul className="keys-findings">
-      {findings.map((finding, index) => (
-        <li key={`${finding.path}-${index}`}>
+      {keyed(findings, (finding) => `${finding.path}:${finding.message}`).map(({ key, item: finding }) => (
+        <li key={key}>
           {finding.message} <code>{finding.path}</code>
         </li>
       ))}

@@ -21,7 +21,7 @@ export interface ConfirmRequest {
 }
 
 export interface ConfirmState {
-  readonly pending: (ConfirmRequest & { readonly resolve: (choice: string | undefined) => void }) | undefined
+  readonly pending: (ConfirmRequest & { readonly resolve: (choice: string | undefined) => void; readonly returnFocus: unknown }) | undefined
   /** Resolves with the chosen id, or `undefined` for Cancel / Escape. A new question cancels an open one. */
   ask(request: ConfirmRequest): Promise<string | undefined>
   answer(choice: string | undefined): void
@@ -35,7 +35,8 @@ export function createConfirmStore(): ConfirmStore {
     ask: (request) =>
       new Promise((resolve) => {
         get().pending?.resolve(undefined)
-        set({ pending: { ...request, resolve } })
+        // The control that asked gets the focus back when the question closes (there is no trigger for Radix to return to).
+        set({ pending: { ...request, resolve, returnFocus: globalThis.document?.activeElement ?? undefined } })
       }),
     answer: (choice) => {
       const pending = get().pending

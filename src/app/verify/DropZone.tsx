@@ -4,8 +4,11 @@
  * subdirectories.
  */
 import { useEffect, useRef, useState, type DragEvent } from 'react'
-import { entriesOf, filesFromEntries, filesFromInput } from './collect.ts'
+import { entriesOf, filesFromEntries, filesFromInput, type PickedFile } from './collect.ts'
+import { routeDroppedFiles } from './route-drop.ts'
 import { useVerifyStore, type Zone } from './verify-store.ts'
+
+const ZONE_TITLES: Record<Zone, string> = { layout: 'Layout', ownerKeys: 'Owner keys', links: 'Links', products: 'Product files' }
 
 interface DropZoneProps {
   zone: Zone
@@ -25,6 +28,7 @@ export function DropZone({ zone, title, hint, fileLabel, folderLabel, multiple =
   const removeFile = useVerifyStore((state) => state.removeFile)
   const clearZone = useVerifyStore((state) => state.clearZone)
   const [over, setOver] = useState(false)
+  const [moved, setMoved] = useState<string>()
   const folderRef = useRef<HTMLInputElement>(null)
   const id = `verify-${zone}`
 
@@ -33,16 +37,32 @@ export function DropZone({ zone, title, hint, fileLabel, folderLabel, multiple =
     if (folderRef.current) folderRef.current.webkitdirectory = true
   }, [])
 
+  /** Adds files where they belong, saying which ones went to another zone and why. */
+  const place = async (picked: readonly PickedFile[], folder = false) => {
+    // A folder is chosen for a zone on purpose (a product tree may hold a layout and keys): only single files move.
+    const routed = folder ? picked.map((file) => ({ picked: file, zone, because: undefined })) : await routeDroppedFiles(zone, picked)
+    const byZone = new Map<Zone, PickedFile[]>()
+    for (const file of routed) byZone.set(file.zone, [...(byZone.get(file.zone) ?? []), file.picked])
+    for (const [target, files] of byZone) addFiles(target, target === zone && !multiple ? files.slice(0, 1) : files)
+    const away = routed.filter((file) => file.because !== undefined)
+    setMoved(away.length === 0 ? undefined : away.map((file) => `${file.picked.path} went to ${ZONE_TITLES[file.zone]} (${file.because})`).join('; '))
+  }
+
   const onDrop = (event: DragEvent) => {
     event.preventDefault()
     setOver(false)
     const entries = entriesOf(event.dataTransfer)
     const plain = filesFromInput(event.dataTransfer.files)
     if (!entries) {
-      addFiles(zone, plain)
+      void place(plain)
       return
     }
-    void filesFromEntries(entries).then((picked) => addFiles(zone, multiple ? picked : picked.slice(0, 1)))
+    void filesFromEntries(entries).then((picked) =>
+      place(
+        picked,
+        entries.some((entry) => entry.isDirectory),
+      ),
+    )
   }
 
   return (
@@ -68,7 +88,7 @@ export function DropZone({ zone, title, hint, fileLabel, folderLabel, multiple =
             multiple={multiple}
             accept={accept}
             onChange={(event) => {
-              if (event.target.files) addFiles(zone, filesFromInput(event.target.files))
+              if (event.target.files) void place(filesFromInput(event.target.files))
               event.target.value = ''
             }}
           />
@@ -81,7 +101,7 @@ export function DropZone({ zone, title, hint, fileLabel, folderLabel, multiple =
               type="file"
               aria-label={folderLabel}
               onChange={(event) => {
-                if (event.target.files) addFiles(zone, filesFromInput(event.target.files))
+                if (event.target.files) void place(filesFromInput(event.target.files), true)
                 event.target.value = ''
               }}
             />
@@ -93,6 +113,11 @@ export function DropZone({ zone, title, hint, fileLabel, folderLabel, multiple =
           </button>
         )}
       </div>
+      {moved && (
+        <p className="verify-hint verify-moved" role="status">
+          {moved}.
+        </p>
+      )}
       {files.length > 0 && (
         <ul className="verify-files" aria-label={`${title}: chosen files`}>
           {files.slice(0, 200).map((file) => (

@@ -3,6 +3,7 @@
  * each step's links and threshold, inspections and how they were run, the rule trace of the
  * selected step, the report download and a printable summary.
  */
+import { actions } from '../editor/actions.ts'
 import { shellStore } from '../shell/use-shell.ts'
 import { useEffect, useMemo, useState } from 'react'
 import type { Point } from '../../core/editor/auto-layout.ts'
@@ -10,10 +11,12 @@ import LayoutGraph from '../editor/graph/LayoutGraph.tsx'
 import { useEditorUi } from '../editor/ui-store.ts'
 import { useDocumentStore } from '../state/document-store.ts'
 import { failingRule, graphStatus, headline, inspectionHow, inspectionState, stepState, thresholdLabel } from './present.ts'
+import type { ThresholdDisagreement } from '../../core/verify/report.ts'
 import type { ReportSummary, VerificationSummary } from './protocol.ts'
 import { readLayoutEnvelope } from './result-graph.ts'
 import { RuleTrace } from './RuleTrace.tsx'
 import { useVerifyStore, type TraceState } from './verify-store.ts'
+import { keyed } from '../shared/keyed.ts'
 
 interface ResultViewProps {
   result: VerificationSummary
@@ -48,7 +51,15 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
     // The editor takes the envelope too (for its signatures): read it only now.
     const opened = fromEditor ? undefined : readLayoutEnvelope(layoutBytes, layoutName)
     if (!path || (!fromEditor && !opened)) return
-    if (opened) useDocumentStore.getState().openDocument(opened)
+    if (opened) {
+      void actions.mayReplaceDocument(`Opening ${layoutName} at this rule`).then((go) => {
+        if (!go) return
+        useDocumentStore.getState().openDocument(opened)
+        useEditorUi.getState().revealPath(path)
+        shellStore.getState().showWorkspace('design')
+      })
+      return
+    }
     useEditorUi.getState().revealPath(path)
     shellStore.getState().showWorkspace('design')
   }
@@ -85,6 +96,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
           </ul>
         </section>
       )}
+      {report.failure?.disagreement && <Disagreement disagreement={report.failure.disagreement} />}
       <div className="verify-actions verify-noprint">
         <button type="button" onClick={downloadReport}>
           Download report (JSON)
@@ -99,7 +111,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
         </p>
       )}
       {layout && status && (
-        <div className="verify-graph verify-noprint" aria-label="Layout graph with results">
+        <section className="verify-graph verify-noprint" aria-label="Layout graph with results">
           {graphShown && (
             <LayoutGraph
               layout={layout}
@@ -112,7 +124,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
               onPositionsChange={(next) => setMoved({ result, positions: next })}
             />
           )}
-        </div>
+        </section>
       )}
       <StepTable report={report} selected={selected} onSelect={select} />
       {report.inspections.length > 0 && <InspectionTable report={report} selected={selected} onSelect={select} />}
@@ -120,8 +132,8 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
         <section aria-label="Warnings">
           <h4>Warnings</h4>
           <ul className="verify-warnings">
-            {report.warnings.map((warning, index) => (
-              <li key={index}>{warning.message}</li>
+            {keyed(report.warnings, (warning) => warning.message).map(({ key, item: warning }) => (
+              <li key={key}>{warning.message}</li>
             ))}
           </ul>
         </section>
@@ -255,6 +267,37 @@ function InspectionTable({ report, selected, onSelect }: TableProps) {
             </tr>
           )
         })}
+      </tbody>
+    </table>
+  )
+}
+
+/** The links of a threshold step that disagree, side by side: every artifact they record differently, with both hashes. */
+function Disagreement({ disagreement }: { disagreement: ThresholdDisagreement }) {
+  const [first, second] = disagreement.files
+  const cell = (hash: string | undefined) => (hash === undefined ? <em>not recorded</em> : <code title={hash}>{hash.split(' ')[0]}</code>)
+  return (
+    <table className="verify-table verify-disagreement">
+      <caption>
+        {disagreement.side === 'materials' ? 'Materials' : 'Products'} the links record differently ({disagreement.artifacts.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Artifact</th>
+          <th scope="col">{first}</th>
+          <th scope="col">{second}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {disagreement.artifacts.slice(0, 200).map((row) => (
+          <tr key={row.path}>
+            <th scope="row">
+              <code>{row.path}</code>
+            </th>
+            <td>{cell(row.first)}</td>
+            <td>{cell(row.second)}</td>
+          </tr>
+        ))}
       </tbody>
     </table>
   )

@@ -1,6 +1,7 @@
 /** The triage list: every dropped file, what it is, and whether a step will count it. */
 import type { BundleAnalysis } from '../../core/bundle/verify-bundle.ts'
 import type { TriageStatus } from '../../core/bundle/triage.ts'
+import { keyed } from '../shared/keyed.ts'
 
 const STATUS_TEXT: Record<TriageStatus, string> = {
   matched: 'matched',
@@ -45,8 +46,8 @@ export function TriageList({ analysis, analyzing }: { analysis: BundleAnalysis |
       {analysis.refusals.length > 0 && (
         <div role="alert">
           <ul className="verify-refusals" aria-label="Refused files">
-            {analysis.refusals.map((refusal, index) => (
-              <li key={index}>
+            {keyed(analysis.refusals, (refusal) => refusal.message).map(({ key, item: refusal }) => (
+              <li key={key}>
                 <strong>Refused:</strong> {refusal.message}
               </li>
             ))}

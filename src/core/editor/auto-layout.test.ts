@@ -1,6 +1,6 @@
 import dagre from '@dagrejs/dagre'
 import { describe, expect, it } from 'vitest'
-import { autoLayout, placeNewNodes } from './auto-layout.ts'
+import { autoLayout, nodeSize, placeNewNodes, planPlacement } from './auto-layout.ts'
 import { addStep, connectItems } from './commands.ts'
 import { deriveGraph } from './graph.ts'
 import { demoChain } from './templates.ts'
@@ -25,5 +25,38 @@ describe('placeNewNodes', () => {
     const source = graph.nodes.find((node) => node.kind !== 'functionary' && node.name === 'write-code')?.id as string
     const id = graph.nodes.find((node) => node.kind !== 'functionary' && node.name === 'sign')?.id as string
     expect(placed.get(id)?.x).toBe((known.get(source)?.x as number) + 290)
+  })
+})
+
+describe('placeNewNodes never overlaps', () => {
+  const { layout, keyNames } = demoChain(new Date('2026-01-01T00:00:00Z'))
+  const graph = deriveGraph(layout, keyNames)
+  const known = autoLayout(graph, dagre)
+
+  it('puts a new functionary left of the steps it may sign, clear of every node', () => {
+    // Only the items have places: the functionaries are "new" (as after adding one to a laid-out chain).
+    const itemsOnly = new Map([...known].filter(([id]) => !id.startsWith('key:')))
+    const placed = placeNewNodes(graph, itemsOnly)
+    const boxes = [...placed].map(([id, p]) => ({ id, ...p, ...nodeSize(graph.nodes.find((n) => n.id === id)!) }))
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a.id >= b.id) continue
+        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y
+        expect(apart, `${a.id} overlaps ${b.id}`).toBe(true)
+      }
+    }
+    for (const edge of graph.edges) {
+      if (edge.kind !== 'authorizes') continue
+      expect((placed.get(edge.source)?.x ?? 0) + 150).toBeLessThan(placed.get(edge.target)?.x ?? 0)
+    }
+  })
+
+  it('asks for the engine when many nodes are new, and places a few at once', () => {
+    expect(planPlacement(graph, new Map()).engine).toBe(true)
+    const fewMissing = new Map([...known].slice(1))
+    const plan = planPlacement(graph, fewMissing)
+    expect(plan.engine).toBe(false)
+    expect(plan.positions.size).toBe(graph.nodes.length)
+    expect(planPlacement(graph, known).positions).toBe(known)
   })
 })

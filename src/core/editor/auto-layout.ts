@@ -106,27 +106,87 @@ export function rankingEdges(graph: LayoutGraphData): { id: string; source: stri
   return [...outgoing.values()].flat().filter((edge) => !back.has(edge.id) && (rank.get(edge.target) ?? 0) - (rank.get(edge.source) ?? 0) === 1)
 }
 
+/** Room kept between a placed node and its neighbours. */
+const GAP = 30
+
+function overlaps(a: Point, aSize: Size, b: Point, bSize: Size): boolean {
+  return a.x < b.x + bSize.width + GAP && b.x < a.x + aSize.width + GAP && a.y < b.y + bSize.height + GAP && b.y < a.y + aSize.height + GAP
+}
+
 /**
  * Places nodes that have no position yet without re-running the layout engine (cheap, so an
  * edit on a large layout stays fast): right of the rightmost node it receives edges from; a
- * step or inspection without such edges right of the rightmost one; a functionary in the first
- * column; each below whatever is already there.
+ * step or inspection without such edges right of the rightmost one; a functionary left of the
+ * steps it may sign (else left of everything). Then it moves down until its box overlaps no
+ * node already placed, so a new functionary never lands on a step.
  */
 export function placeNewNodes(graph: LayoutGraphData, known: ReadonlyMap<string, Point>, size: (node: GraphNode) => Size = nodeSize): Map<string, Point> {
   const positions = new Map(known)
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]))
+  const sizeOf = (id: string): Size => {
+    const node = byId.get(id)
+    return node ? size(node) : { width: 200, height: 84 }
+  }
   const incoming = new Map<string, string[]>()
-  for (const edge of graph.edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source])
+  const outgoing = new Map<string, string[]>()
+  for (const edge of graph.edges) {
+    incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source])
+    outgoing.set(edge.source, [...(outgoing.get(edge.source) ?? []), edge.target])
+  }
   const itemIds = new Set(graph.nodes.filter((node) => node.kind !== 'functionary').map((node) => node.id))
   for (const node of graph.nodes) {
     if (positions.has(node.id)) continue
-    const sources = (incoming.get(node.id) ?? []).map((id) => positions.get(id)).filter((p): p is Point => p !== undefined)
-    // A step or inspection of its own usually continues the chain: it goes right of the rightmost one.
-    const itemXs = [...positions].filter(([id]) => itemIds.has(id)).map(([, p]) => p.x)
-    const x = sources.length > 0 ? maxOf(sources.map((p) => p.x)) + 290 : node.kind === 'functionary' ? 0 : itemXs.length > 0 ? maxOf(itemXs) + 290 : 260
-    const { height } = size(node)
-    let bottom = -Infinity
-    for (const p of positions.values()) if (Math.abs(p.x - x) < 150) bottom = Math.max(bottom, p.y)
-    positions.set(node.id, { x, y: bottom === -Infinity ? 0 : bottom + height + 30 })
+    const own = size(node)
+    const placedItems = [...positions].filter(([id]) => itemIds.has(id)).map(([, p]) => p)
+    let x: number
+    let y = 0
+    if (node.kind === 'functionary') {
+      const signs = (outgoing.get(node.id) ?? []).map((id) => positions.get(id)).filter((p): p is Point => p !== undefined)
+      const columnOf = signs.length > 0 ? signs : placedItems
+      x = columnOf.length > 0 ? minOf(columnOf.map((p) => p.x)) - own.width - 90 : 0
+      if (signs.length > 0) y = minOf(signs.map((p) => p.y))
+    } else {
+      const sources = (incoming.get(node.id) ?? [])
+        .filter((id) => itemIds.has(id))
+        .map((id) => positions.get(id))
+        .filter((p): p is Point => p !== undefined)
+      x = sources.length > 0 ? maxOf(sources.map((p) => p.x)) + 290 : placedItems.length > 0 ? maxOf(placedItems.map((p) => p.x)) + 290 : 260
+      if (sources.length > 0) y = minOf(sources.map((p) => p.y))
+    }
+    // Down past whatever is in the way, in steps of the obstacle's own extent.
+    for (let moved = true; moved; ) {
+      moved = false
+      for (const [id, p] of positions) {
+        const other = sizeOf(id)
+        if (overlaps({ x, y }, own, p, other)) {
+          y = p.y + other.height + GAP
+          moved = true
+        }
+      }
+    }
+    positions.set(node.id, { x, y })
   }
   return positions
+}
+
+/** More new nodes than this at once (opening a file, a template) are laid out by dagre; fewer are placed at once. */
+export const INCREMENTAL_LIMIT = 3
+
+/**
+ * Where the graph's nodes go: every known position kept and a few new nodes placed at once, or, when many
+ * nodes (or all) have no place yet, a request for the layout engine (`engine: true`, positions unchanged).
+ */
+export function planPlacement(graph: LayoutGraphData, known: ReadonlyMap<string, Point>): { readonly positions: ReadonlyMap<string, Point>; readonly engine: boolean } {
+  const missing = graph.nodes.filter((node) => !known.has(node.id)).length
+  if (missing === 0) return { positions: known, engine: false }
+  if (missing > INCREMENTAL_LIMIT || known.size === 0) return { positions: known, engine: true }
+  return { positions: placeNewNodes(graph, known), engine: false }
+}
+
+/** The engine's layout, keeping the places of nodes that had one when only some were new. */
+export function mergeEngineLayout(graph: LayoutGraphData, laidOut: ReadonlyMap<string, Point>, known: ReadonlyMap<string, Point>): Map<string, Point> {
+  const missing = graph.nodes.filter((node) => !known.has(node.id)).length
+  const next = new Map(laidOut)
+  for (const [id, point] of known) if (laidOut.has(id) && known.size > missing) next.set(id, point)
+  return next
 }

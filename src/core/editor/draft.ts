@@ -12,7 +12,10 @@ import { parseJson } from '../json/parse.ts'
 import { pythonJsonDumps } from '../json/python-dump.ts'
 import { layoutToSigned, parseLayout } from '../model/layout.ts'
 import type { Layout } from '../model/types.ts'
+import type { Envelope } from '../envelope/types.ts'
+import { serializeEnvelope } from '../envelope/sign.ts'
 import type { Point } from './auto-layout.ts'
+import { openLayoutFile } from './files.ts'
 
 export const DRAFT_VERSION = 1
 
@@ -25,6 +28,8 @@ export interface Draft {
   readonly savedAt: string
   /** Whether it had changes not yet exported. */
   readonly unsaved: boolean
+  /** The signed file the layout came from, while no edit has voided its signatures: a reload keeps them. */
+  readonly envelope?: Envelope
 }
 
 interface StoredDraftV1 {
@@ -35,6 +40,8 @@ interface StoredDraftV1 {
   layout: string
   keyNames: [string, string][]
   positions: [string, Point][]
+  /** Optional (older drafts have none): the signed envelope as its file text. */
+  envelope?: string
 }
 
 export function serializeDraft(draft: Draft): string {
@@ -46,6 +53,7 @@ export function serializeDraft(draft: Draft): string {
     layout: pythonJsonDumps(layoutToSigned(draft.layout), {}),
     keyNames: [...draft.keyNames],
     positions: [...draft.positions].map(([id, p]) => [id, { x: p.x, y: p.y }]),
+    ...(draft.envelope !== undefined ? { envelope: serializeEnvelope(draft.envelope) } : {}),
   }
   return JSON.stringify(stored)
 }
@@ -83,8 +91,21 @@ export function parseDraft(text: string): Draft {
   const isName = (entry: unknown): entry is [string, string] => Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string'
   const isPosition = (entry: unknown): entry is [string, Point] =>
     Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1]?.x === 'number' && typeof entry[1]?.y === 'number'
+  let envelope: Envelope | undefined
+  if (v1.envelope !== undefined) {
+    if (typeof v1.envelope !== 'string') fail('"envelope" is malformed')
+    try {
+      const opened = openLayoutFile(new TextEncoder().encode(v1.envelope), 'saved draft')
+      // The signed layout is what the signatures cover: it is the document, whatever the draft's copy says.
+      layout = opened.layout
+      envelope = opened.envelope
+    } catch (error) {
+      fail(`the signed layout cannot be read: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
   return {
     layout,
+    ...(envelope !== undefined ? { envelope } : {}),
     keyNames: pairs(v1.keyNames, isName, 'keyNames'),
     positions: pairs(v1.positions, isPosition, 'positions'),
     ...(typeof v1.fileName === 'string' ? { fileName: v1.fileName } : {}),

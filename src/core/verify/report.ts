@@ -51,6 +51,22 @@ export interface Failure {
   readonly path?: string
   /** For `sublayout`: the failure inside the sublayout. */
   readonly inner?: Failure
+  /** For a threshold step whose links disagree: which artifacts differ, side by side. */
+  readonly disagreement?: ThresholdDisagreement
+}
+
+/** Two links of one threshold step that record different artifacts (verifylib.verify_threshold_constraints). */
+export interface ThresholdDisagreement {
+  readonly side: ArtifactKind
+  readonly files: readonly [string, string]
+  /** Every path recorded differently, in path order: each link's hash (`algorithm:hex`), absent where the link lacks the path. */
+  readonly artifacts: readonly DisagreeingArtifact[]
+}
+
+export interface DisagreeingArtifact {
+  readonly path: string
+  readonly first?: string
+  readonly second?: string
 }
 
 /**

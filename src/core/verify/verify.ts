@@ -14,8 +14,8 @@ import { generationOfKeyid, keyidsOf } from '../keys/keyid-generations.ts'
 import { isOpenPgpKey, type VerificationKey } from '../keys/types.ts'
 import { type ErrorInfo, toErrorInfo } from '../errors.ts'
 import type { LinkResult, Links } from '../links/index.ts'
-import { sameArtifacts } from '../model/artifact-index.ts'
-import type { Inspection, Layout, Link, Step } from '../model/types.ts'
+import { hashDictsEqual, sameArtifacts } from '../model/artifact-index.ts'
+import type { ArtifactMap, Inspection, Layout, Link, Step } from '../model/types.ts'
 import type { OpenPgpCertificate } from '../openpgp/certificate.ts'
 import { indexCertificates, type KnownCertificates } from '../openpgp/verify-signature.ts'
 import { EarlyStepRules, type EarlyTraces } from './early-rules.ts'
@@ -24,7 +24,17 @@ import { nameKey } from './item-keys.ts'
 import { checkItemRules, type ItemRef } from './item-rules.ts'
 import { type Candidate, LinkRequests, linkPath, sublayoutLinkDir } from './link-plan.ts'
 import { abbreviated, pythonRepr } from './python-repr.ts'
-import { REPORT_VERSION, type Failure, type InspectionTrace, type LayoutSignatureTrace, type LinkTrace, type StepTrace, type VerificationReport, type Warning } from './report.ts'
+import {
+  REPORT_VERSION,
+  type DisagreeingArtifact,
+  type Failure,
+  type InspectionTrace,
+  type LayoutSignatureTrace,
+  type LinkTrace,
+  type StepTrace,
+  type VerificationReport,
+  type Warning,
+} from './report.ts'
 import { noInspections, type InspectionResult, type InspectionRunner } from './inspection-runner.ts'
 import { substituteParameters } from './substitute.ts'
 import { keyWeakness } from '../keys/weakness.ts'
@@ -492,12 +502,15 @@ class Verification {
         const sameMaterials = sameArtifacts(reference.link.materials, entry.link.materials)
         if (sameMaterials && sameArtifacts(reference.link.products, entry.link.products)) continue
         record.trace.status = 'fail'
+        const side = sameMaterials ? 'products' : 'materials'
+        const artifacts = disagreeingArtifacts(reference.link[side], entry.link[side])
         throw new Stop({
           stage: 'link-threshold',
           errorType: 'ThresholdVerificationError',
-          message: `Step '${record.step.name}' requires ${record.step.threshold} functionaries to agree, but '${reference.path}' and '${entry.path}' report different ${sameMaterials ? 'products' : 'materials'}.`,
+          message: `Step '${record.step.name}' requires ${record.step.threshold} functionaries to agree, but '${reference.path}' and '${entry.path}' report different ${side}: ${describeDisagreement(artifacts, reference.path, entry.path)}.`,
           step: record.step.name,
           file: entry.path,
+          disagreement: { side, files: [reference.path, entry.path], artifacts },
         })
       }
     }
@@ -809,6 +822,41 @@ function syncLinks(record: StepRecord, status?: StepTrace['status']): void {
 
 function thresholdValue(step: Step): bigint {
   return typeof step.threshold === 'boolean' ? (step.threshold ? 1n : 0n) : step.threshold
+}
+
+/** A hash dict as one comparable word: `sha256:…` for the first algorithm in sorted order, then the others. */
+function hashWord(hashes: ReadonlyMap<string, string> | undefined): string | undefined {
+  if (hashes === undefined) return undefined
+  return [...hashes]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([algorithm, hex]) => `${algorithm}:${hex}`)
+    .join(' ')
+}
+
+/** The paths two links record differently, in path order (the UI shows them side by side). */
+function disagreeingArtifacts(first: ArtifactMap, second: ArtifactMap): DisagreeingArtifact[] {
+  const paths = [...new Set([...first.keys(), ...second.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const rows: DisagreeingArtifact[] = []
+  for (const path of paths) {
+    const a = first.get(path)
+    const b = second.get(path)
+    if (a !== undefined && b !== undefined && hashDictsEqual(a, b)) continue
+    const firstWord = hashWord(a)
+    const secondWord = hashWord(b)
+    rows.push({ path, ...(firstWord !== undefined ? { first: firstWord } : {}), ...(secondWord !== undefined ? { second: secondWord } : {}) })
+  }
+  return rows
+}
+
+/** The first few differences in words: `alice only in a.link`, `hello.txt: sha256 1a2b3c4d… vs 5e6f7a8b…`. */
+function describeDisagreement(rows: readonly DisagreeingArtifact[], firstFile: string, secondFile: string): string {
+  const short = (word: string) => word.split(' ')[0]!.replace(/^([^:]+):(.{8}).*$/, '$1 $2…')
+  const shown = rows.slice(0, 3).map((row) => {
+    if (row.first === undefined) return `'${row.path}' only in '${secondFile}'`
+    if (row.second === undefined) return `'${row.path}' only in '${firstFile}'`
+    return `'${row.path}' ${short(row.first)} vs ${short(row.second)}`
+  })
+  return rows.length > 3 ? `${shown.join(', ')} and ${rows.length - 3} more` : shown.join(', ')
 }
 
 const EXPIRES = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z\n?$/

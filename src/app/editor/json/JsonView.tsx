@@ -13,6 +13,7 @@ import type { Layout } from '../../../core/model/types.ts'
 import { useDocumentStore } from '../../state/document-store.ts'
 import { actions } from '../actions.ts'
 import { useEditorUi } from '../ui-store.ts'
+import { keyed } from '../../shared/keyed.ts'
 
 type MonacoModule = typeof import('./monaco-setup.ts')
 
@@ -161,7 +162,8 @@ export default function JsonView() {
   useEffect(() => {
     const editor = editorRef.current
     const model = editor?.getModel()
-    if (!reveal || !editor || !model) return
+    // The editor exists once monaco has loaded: a reveal asked for before then is done now.
+    if (!module || !reveal || !editor || !model) return
     const range = locate(jsonPathOffsets(model.getValue()), reveal.path)
     const start = model.getPositionAt(range.start)
     const end = model.getPositionAt(range.end)
@@ -179,8 +181,8 @@ export default function JsonView() {
       <div ref={container} className="editor-json-monaco" data-testid="json-editor" />
       {problems.length > 0 && (
         <ul className="editor-json-problems" aria-label="JSON problems" role="status">
-          {problems.map((p, i) => (
-            <li key={i}>{p}</li>
+          {keyed(problems, (p) => p).map(({ key, item: p }) => (
+            <li key={key}>{p}</li>
           ))}
         </ul>
       )}
