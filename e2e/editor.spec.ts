@@ -280,7 +280,8 @@ test('reordering rules by dragging', async ({ page }) => {
   await page.getByRole('button', { name: 'Add new product rule' }).click()
   const before = await Promise.all([1, 2, 3].map((n) => rule(n).inputValue()))
   expect(before[2]).toBe('DISALLOW *')
-  await row(3).dragTo(row(1))
+  // By the grip, as a person drags a row (a press on the text field would only focus it).
+  await row(3).locator('.editor-rule-grip').dragTo(row(1))
   await expect(rule(1)).toHaveValue(before[2] as string)
   await expect(rule(2)).toHaveValue(before[0] as string)
   await expect(rule(3)).toHaveValue(before[1] as string)

@@ -132,6 +132,8 @@ test('a signed layout, edited: its changes in words and on the graph, and agains
 
   // Edit: a new step, and a changed threshold would need keys; add a step and change the expiry.
   await panel.getByRole('button', { name: 'Add step' }).click()
+  // An opened signed layout is for review: the first edit asks before it drops the signature.
+  await page.getByRole('alertdialog', { name: 'Edit the signed layout?' }).getByRole('button', { name: 'Edit and drop signatures' }).click()
   await panel.getByRole('button', { name: 'Compare' }).click()
   await page.getByRole('menuitem', { name: 'The last signed version' }).click()
   const changes = panel.getByRole('article', { name: /^Changes since / })

@@ -272,6 +272,10 @@ test('functionaries: add, see their steps, rotate; the run sheet names commands 
   await expect(panel.getByRole('article', { name: 'Run sheet for carl' }).getByLabel('in-toto 2.2+ / 3.x command for carl, step package', { exact: true })).toHaveText(
     'in-toto-run --signing-key "$HOME/.in-toto/keys/carl.pem" -P -n package -m foo.py -p foo.tar.gz foo.py -d "$HOME/.in-toto/links" -- tar zcvf foo.tar.gz foo.py',
   )
+  // in-toto 2.2+ signs with another keyid than the one this (1.x) layout lists: the sheet says so.
+  await expect(sheet.getByRole('note')).toContainText('the verifier will not count the link')
+  await panel.getByLabel('Functionaries run').selectOption({ label: 'in-toto 1.x' })
+  await expect(sheet.getByRole('note')).toHaveCount(0)
   await sheet.getByRole('button', { name: 'Copy Layout Studio command for bob, step write-code' }).click()
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
     'layout-studio run -k "$HOME/.in-toto/keys/bob.pem" -P -n write-code -p foo.py -d "$HOME/.in-toto/links" -x',

@@ -12,7 +12,6 @@ import { RULE_TYPES, type ArtifactRule, type RuleType } from '../../core/rules/t
 import { actions } from './actions.ts'
 import { CommitInput } from './CommitInput.tsx'
 import { errorMessage } from '../shared/error-message.ts'
-import { keyed } from '../shared/keyed.ts'
 
 interface RuleListProps {
   itemRef: ItemRef
@@ -40,9 +39,10 @@ export function RuleList({ itemRef, itemName, list, rules, sources }: RuleListPr
     <section className="editor-rules" aria-labelledby={headingId}>
       <h4 id={headingId}>{list === 'materials' ? 'Material rules' : 'Product rules'}</h4>
       <ol className="editor-rule-list">
-        {keyed(rules, formatRule).map(({ key, item: rule, index }) => (
+        {rules.map((rule, index) => (
           <li
-            key={key}
+            // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position (its fields are "rule N"); moving a rule moves values, not fields being edited.
+            key={index}
             className={dragging === index ? 'editor-rule dragging' : 'editor-rule'}
             draggable
             onDragStart={(e) => {

@@ -61,14 +61,14 @@ export const actions = {
   /** Asks before the open document is replaced, when that would lose something; true to go on. */
   mayReplaceDocument,
   async newLayout(): Promise<void> {
-    if (!(await mayReplaceDocument('Start a new layout'))) return
+    if (documentAtRisk(useDocumentStore.getState()) && !(await mayReplaceDocument('Start a new layout'))) return
     // Nothing of the person's yet: replacing it asks nothing until the first edit.
     useDocumentStore.getState().openDocument({ layout: emptyLayout(expiresInOneYear(new Date())) })
     useEditorUi.getState().select(undefined)
     useEditorUi.getState().notify('Started a new, empty layout.')
   },
   async fromTemplate(template: Template): Promise<void> {
-    if (!(await mayReplaceDocument(`Start from “${template.title}”`))) return
+    if (documentAtRisk(useDocumentStore.getState()) && !(await mayReplaceDocument(`Start from “${template.title}”`))) return
     const { layout, keyNames } = template.create(new Date())
     useDocumentStore.getState().openDocument({ layout, keyNames })
     useEditorUi.getState().select(undefined)
@@ -77,7 +77,8 @@ export const actions = {
   async openFile(file: File): Promise<void> {
     try {
       const opened = openLayoutFile(new Uint8Array(await file.arrayBuffer()), file.name)
-      if (!(await mayReplaceDocument(`Open ${file.name}`))) return
+      // Asked only when something would be lost, so that opening is otherwise immediate.
+      if (documentAtRisk(useDocumentStore.getState()) && !(await mayReplaceDocument(`Open ${file.name}`))) return
       // Names the owner gave the keys stay when the same keys come back (a signed copy of this very layout).
       const names = new Map([...useDocumentStore.getState().keyNames].filter(([keyid]) => opened.layout.keys.has(keyid)))
       useDocumentStore.getState().openDocument({ layout: opened.layout, envelope: opened.envelope, keyNames: names, fileName: file.name })
@@ -86,7 +87,9 @@ export const actions = {
       const ignored = opened.ignored.length > 0 ? ` Ignored members (not covered by signatures): ${opened.ignored.join(', ')}.` : ''
       useEditorUi
         .getState()
-        .notify(`Opened ${file.name} (${signatures === 0 ? 'unsigned' : `${signatures} signature${signatures === 1 ? '' : 's'}, for review: editing asks first`}).${ignored}`)
+        .notify(
+          `Opened ${file.name} (${signatures === 0 ? 'unsigned' : `${signatures} signature${signatures === 1 ? '' : 's'}`}).${signatures > 0 ? ' For review: editing asks first.' : ''}${ignored}`,
+        )
     } catch (error) {
       useEditorUi.getState().notify(errorMessage(error), true)
     }
@@ -96,13 +99,10 @@ export const actions = {
    * open, links to infer a layout from) goes to `otherwise`.
    */
   async droppedOnCanvas(files: readonly File[], otherwise: (files: readonly File[]) => Promise<void>): Promise<void> {
-    const rest: File[] = []
-    for (const file of files) {
-      const kind = file.size > 4 * 1024 * 1024 ? 'unknown' : classifyFile(file.name, new Uint8Array(await file.arrayBuffer())).kind
-      if (kind === 'key') await actions.addFunctionary(file)
-      else rest.push(file)
-    }
-    if (rest.length > 0) await otherwise(rest)
+    const kinds = await Promise.all(files.map(async (file) => (file.size > 4 * 1024 * 1024 ? 'unknown' : classifyFile(file.name, new Uint8Array(await file.arrayBuffer())).kind)))
+    // Keys that come with links are the signers' keys, evidence for inference: only keys alone become functionaries.
+    if (!kinds.every((kind) => kind === 'key')) return otherwise(files)
+    for (const file of files) await actions.addFunctionary(file)
   },
   async addFunctionary(file: File): Promise<void> {
     try {

@@ -2,10 +2,36 @@ import { useId, useMemo, useState } from 'react'
 import { copyText } from '../shared/download.ts'
 import { shellStore } from '../shell/use-shell.ts'
 import { useDocumentStore } from '../state/document-store.ts'
-import { GENERATION_LABELS, type InTotoGeneration, LINK_DIRECTORY, type OwnerKeyFile, runSheet, verifyCommand } from './run-sheet.ts'
+import { generationOfKeyid, keyidOf, type KeyidGeneration } from '../../core/keys/keyid-generations.ts'
+import type { VerificationKey } from '../../core/keys/types.ts'
+import type { LayoutKey } from '../../core/model/types.ts'
+import { GENERATION_LABELS, generationOfLayoutKeys, type InTotoGeneration, LINK_DIRECTORY, type OwnerKeyFile, runSheet, verifyCommand } from './run-sheet.ts'
 import { useKeyring } from './use-keyring.ts'
 
 const GENERATIONS = Object.keys(GENERATION_LABELS) as InTotoGeneration[]
+const KEYID_GENERATION: Record<InTotoGeneration, KeyidGeneration> = { 'in-toto-1': '1.x', 'in-toto-2': '2.x' }
+
+function verificationKeyOf(keyid: string, key: LayoutKey): VerificationKey {
+  return { keyid, keytype: key.keytype, scheme: key.scheme ?? '', public: key.public }
+}
+
+function generationOf(keyid: string, key: LayoutKey): KeyidGeneration | undefined {
+  try {
+    return generationOfKeyid(verificationKeyOf(keyid, key), keyid)
+  } catch {
+    return undefined
+  }
+}
+
+/** The keyid a generation's in-toto-run signs with (OpenPGP keys: the fingerprint, in both). */
+function functionaryKeyid(key: LayoutKey, keyid: string, generation: InTotoGeneration): string {
+  if (key.gpg || key.scheme === undefined) return keyid
+  try {
+    return keyidOf(verificationKeyOf(keyid, key), KEYID_GENERATION[generation])
+  } catch {
+    return keyid
+  }
+}
 
 /**
  * Per functionary: where their key goes, then the commands that record each of their steps and the link file
@@ -16,8 +42,14 @@ export function RunSheetSection() {
   const keyNames = useDocumentStore((state) => state.keyNames)
   const envelope = useDocumentStore((state) => state.envelope)
   const keyring = useKeyring((state) => state.keys)
-  const [generation, setGeneration] = useState<InTotoGeneration>('in-toto-1')
-  const sheets = useMemo(() => runSheet(layout, keyNames, { generation }), [layout, keyNames, generation])
+  // Until the owner picks one, the generation whose keyids the layout's keys carry (their links will be authorized).
+  const detected = useMemo(
+    () => generationOfLayoutKeys([...layout.keys].filter(([, key]) => !key.gpg && key.scheme !== undefined).map(([keyid, key]) => generationOf(keyid, key))),
+    [layout],
+  )
+  const [chosen, setGeneration] = useState<InTotoGeneration>()
+  const generation = chosen ?? detected
+  const sheets = useMemo(() => runSheet(layout, keyNames, { generation, keyidOf: functionaryKeyid }), [layout, keyNames, generation])
   const owners = useMemo(
     (): OwnerKeyFile[] =>
       (envelope?.signatures ?? []).flatMap((signature) => {
@@ -95,6 +127,12 @@ export function RunSheetSection() {
                     </span>
                   </p>
                   <p className="keys-sheet-note">{step.workingDirectory}</p>
+                  {step.unlistedKeyid && (
+                    <p className="keys-warning" role="note">
+                      {GENERATION_LABELS[generation]} signs with this key as keyid {step.unlistedKeyid.slice(0, 8)}…, but the layout lists it as {sheet.keyid.slice(0, 8)}…: the
+                      verifier will not count the link. Add the functionary’s key for {GENERATION_LABELS[generation]}, or have them run the other in-toto.
+                    </p>
+                  )}
                   {step.commands.map((command) => (
                     <CommandLine key={command.tool} command={command} context={`${sheet.name}, step ${step.step}`} />
                   ))}

@@ -3,7 +3,7 @@ import { demoChain } from '../../core/editor/templates.ts'
 import { createStep } from '../../core/model/layout.ts'
 import type { Layout, LayoutKey } from '../../core/model/types.ts'
 import { keyFileNames } from './export-files.ts'
-import { matchSources, recordPaths, runSheet, shellQuote, verifierDirectoryFiles, verifyCommand } from './run-sheet.ts'
+import { generationOfLayoutKeys, matchSources, recordPaths, runSheet, shellQuote, verifierDirectoryFiles, verifyCommand } from './run-sheet.ts'
 
 /** The editor's demo chain: bob (write-code) and carl (package), the upstream demo keys. */
 const chain = demoChain(new Date())
@@ -159,5 +159,19 @@ describe('run sheet', () => {
     expect(keyFileNames('../../etc/passwd').privatePem).toBe('etc-passwd.pem')
     expect(keyFileNames('Ünïcödé').privateSslib).toBe('unicode')
     expect(keyFileNames('***').privateSslib).toBe('key')
+  })
+})
+
+describe('run sheet across keyid generations', () => {
+  it('warns when the functionaries’ tool signs under a keyid the layout does not list', () => {
+    const sheets = runSheet(chain.layout, chain.keyNames, { generation: 'in-toto-2', keyidOf: (_key, keyid) => `ff${keyid.slice(2)}` })
+    expect(sheets[0]!.steps[0]!.unlistedKeyid).toBe(`ff${[...chain.layout.keys.keys()][0]!.slice(2)}`)
+    expect(runSheet(chain.layout, chain.keyNames, { generation: 'in-toto-1' })[0]!.steps[0]!.unlistedKeyid).toBeUndefined()
+  })
+
+  it('starts on the generation whose keyids the layout carries', () => {
+    expect(generationOfLayoutKeys(['2.x', '2.x'])).toBe('in-toto-2')
+    expect(generationOfLayoutKeys(['2.x', '1.x'])).toBe('in-toto-1')
+    expect(generationOfLayoutKeys([])).toBe('in-toto-1')
   })
 })

@@ -59,6 +59,11 @@ export interface RunSheetStep {
   /** Where the functionary runs the command, in words. */
   readonly workingDirectory: string
   readonly commands: readonly RunCommand[]
+  /**
+   * The keyid the functionaries' tool signs with, when the layout lists the key under another one (the other
+   * generation's): the verifier will not count such a link for this step.
+   */
+  readonly unlistedKeyid?: string
 }
 
 export interface FunctionarySheet {
@@ -174,6 +179,7 @@ export function runSheet(layout: Layout, keyNames: ReadonlyMap<string, string>, 
         // layout-studio run signs with key files only (no GnuPG).
         if (!gpg) commands.push({ tool: 'Layout Studio', command: `layout-studio run -k ${inKeyDirectory(keyFileNames(stem).privatePem)} -P ${args}` })
         return {
+          ...(signingKeyid !== keyid ? { unlistedKeyid: signingKeyid } : {}),
           step: step.name,
           linkFile: linkFileName(step.name, signingKeyid),
           threshold: Number(step.threshold),
@@ -213,4 +219,9 @@ export function verifyCommand(layoutFile: string, owners: readonly OwnerKeyFile[
 /** The names a verifier's working directory holds besides products: what inspections see when they record `.`. */
 export function verifierDirectoryFiles(layoutFile: string, owners: readonly OwnerKeyFile[]): string[] {
   return [layoutFile, ...owners.flatMap((owner) => [keyFileNames(owner.name).publicPem, ...(owner.keytype === 'rsa' ? [] : [keyFileNames(owner.name).publicSslib])])]
+}
+
+/** The generation of in-toto whose keyids the layout's key files carry (in-toto 1.x when unknown or mixed). */
+export function generationOfLayoutKeys(generations: readonly ('1.x' | '2.x' | undefined)[]): InTotoGeneration {
+  return generations.length > 0 && generations.every((generation) => generation === '2.x') ? 'in-toto-2' : 'in-toto-1'
 }

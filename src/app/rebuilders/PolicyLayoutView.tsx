@@ -32,7 +32,8 @@ export function PolicyLayoutView() {
       if (choice !== 'replace') return
     }
     const fresh = policyLayout(policy)
-    useDocumentStore.getState().openDocument({ layout: fresh.layout, keyNames: fresh.keyNames, unsaved: true })
+    // Made from the policy, which is kept on its own: replacing it later loses nothing until it is edited.
+    useDocumentStore.getState().openDocument({ layout: fresh.layout, keyNames: fresh.keyNames })
     shellStore.getState().showWorkspace('design')
   }
   return (
