@@ -11,7 +11,7 @@ import { Inspector } from './Inspector.tsx'
 import { LintPanel } from './LintPanel.tsx'
 import { ReviewerView } from './ReviewerView.tsx'
 import { SignatureStatus } from './SignatureStatus.tsx'
-import { Toolbar } from './Toolbar.tsx'
+import { SidePanelTabs, Toolbar } from './Toolbar.tsx'
 import { CompareView } from './compare/CompareView.tsx'
 import { ComparisonCanvas } from './compare/ComparisonCanvas.tsx'
 import { InferDialog } from './infer/InferDialog.tsx'
@@ -127,17 +127,20 @@ export default function EditorView() {
             />
           )}
         </section>
-        <div className="editor-side" ref={side}>
-          {view === 'inspector' && <Inspector />}
-          {view === 'reviewer' && <ReviewerView />}
-          {view === 'compare' && <CompareView />}
-          {jsonOpened && (
-            <div className="editor-json-host" hidden={view !== 'json'}>
-              <Suspense fallback={<p className="editor-muted">Loading the JSON editor…</p>}>
-                <JsonView />
-              </Suspense>
-            </div>
-          )}
+        <div className="editor-side-column">
+          <SidePanelTabs />
+          <div className="editor-side" ref={side}>
+            {view === 'inspector' && <Inspector />}
+            {view === 'reviewer' && <ReviewerView />}
+            {view === 'compare' && <CompareView />}
+            {jsonOpened && (
+              <div className="editor-json-host" hidden={view !== 'json'}>
+                <Suspense fallback={<p className="editor-muted">Loading the JSON editor…</p>}>
+                  <JsonView />
+                </Suspense>
+              </div>
+            )}
+          </div>
         </div>
       </div>
       <LintPanel />

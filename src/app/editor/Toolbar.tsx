@@ -23,10 +23,6 @@ export function Toolbar() {
   const canRedo = useDocumentStore((s) => s.future.length > 0)
   const undoLabel = useDocumentStore((s) => s.past.at(-1)?.label)
   const redoLabel = useDocumentStore((s) => s.future[0]?.label)
-  const view = useEditorUi((s) => s.view)
-  const setView = useEditorUi((s) => s.setView)
-  const comparing = useCompare((s) => s.baseline !== undefined)
-  const views = comparing ? [...VIEWS, { id: 'compare' as const, label: 'Changes' }] : VIEWS
   const openInput = useRef<HTMLInputElement>(null)
 
   const exportLayout = () => {
@@ -88,13 +84,23 @@ export function Toolbar() {
           Auto layout
         </button>
       </div>
-      <div className="editor-toolbar-group editor-views" role="tablist" aria-label="Side panel">
-        {views.map(({ id, label }) => (
-          <button key={id} type="button" role="tab" aria-selected={view === id} className={view === id ? 'editor-view-tab active' : 'editor-view-tab'} onClick={() => setView(id)}>
-            {label}
-          </button>
-        ))}
-      </div>
+    </div>
+  )
+}
+
+/** What the side panel shows (Inspector, JSON, Reviewer, and Changes while comparing): tabs on top of the panel. */
+export function SidePanelTabs() {
+  const view = useEditorUi((s) => s.view)
+  const setView = useEditorUi((s) => s.setView)
+  const comparing = useCompare((s) => s.baseline !== undefined)
+  const views = comparing ? [...VIEWS, { id: 'compare' as const, label: 'Changes' }] : VIEWS
+  return (
+    <div className="editor-views" role="tablist" aria-label="Side panel">
+      {views.map(({ id, label }) => (
+        <button key={id} type="button" role="tab" aria-selected={view === id} className={view === id ? 'editor-view-tab active' : 'editor-view-tab'} onClick={() => setView(id)}>
+          {label}
+        </button>
+      ))}
     </div>
   )
 }
