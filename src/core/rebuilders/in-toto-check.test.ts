@@ -75,7 +75,7 @@ describe('in-toto links of the 2018 design go through the ordinary verifier too'
     expect(result.votes).toBe(2)
     expect(result.verdict).toBe('fail')
     expect(result.sentence).toMatch(
-      /^2 of 3 trusted rebuilders reproduced this file exactly \(2 needed\), but in-toto-verify fails the layout this policy amounts to: Step 'rebuild' requires 2 functionaries to agree, but 'rebuild\.[0-9a-f]{8}\.link' and 'rebuild\.[0-9a-f]{8}\.link' report different products\.$/,
+      /^2 of 3 trusted rebuilders reproduced this file exactly \(2 needed\), but in-toto-verify fails the layout this policy amounts to: Step 'rebuild' requires 2 functionaries to agree, but 'rebuild\.[0-9a-f]{8}\.link' and 'rebuild\.[0-9a-f]{8}\.link' report different products: 'extra\.deb' only in 'rebuild\.[0-9a-f]{8}\.link'\.$/,
     )
   })
 
