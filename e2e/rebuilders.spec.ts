@@ -122,6 +122,22 @@ test('the real reproduce.debian.net attestation passes with its key; a dissent f
   await expect(result.getByRole('row', { name: /^beta/ })).toContainText('different bytes')
 })
 
+test('the real reproducible.archlinux.org attestation passes; the INVALID one does not count, and says so', async ({ page }) => {
+  await openRebuilders(page)
+  await addRebuilder(page, 'reproducible.archlinux.org', 'reproducible-archlinux.pub', readFileSync(join(REBUILDERD, 'reproducible-archlinux.pub'), 'utf8'))
+  const pkg = 'filesystem-2025.10.12-1-any.pkg.tar.zst'
+  await page.getByLabel('Package files').setInputFiles(join(REBUILDERD, pkg))
+  await page.getByLabel('Attestation files or archives').setInputFiles(join(REBUILDERD, 'filesystem-2025.10.12-1-any.INVALID.in-toto.link'))
+  const result = page.getByRole('article', { name: `Package ${pkg}` })
+  await expect(result).toContainText('0 of 1 trusted rebuilder reproduced this file exactly (1 needed): too few; reproducible.archlinux.org: signature invalid.')
+  await expect(result.getByRole('row', { name: /^reproducible\.archlinux\.org/ })).toContainText('daemon: reproducible-archlinux 1ae6d32c — INVALID')
+  await page.getByLabel('Attestation files or archives').setInputFiles(join(REBUILDERD, 'filesystem-2025.10.12-1-any.in-toto.link'))
+  await expect(result).toContainText('1 of 1 trusted rebuilder reproduced this file exactly (1 needed).')
+  await expect(result.getByRole('row', { name: /^reproducible\.archlinux\.org/ })).toContainText(
+    'also filesystem-2025.10.12-1-any.INVALID.in-toto.link: does not count (a signature by its key is invalid)',
+  )
+})
+
 test('the 2018 design: a policy of the two rebuilders’ GPG keys gives in-toto-verify’s verdicts on the apt-transport-in-toto set', async ({ page }) => {
   const APT = join(ROOT, 'test/fixtures/apt-transport-in-toto')
   const NAME = 'final-product_0.0.0.0-0_all.deb'
@@ -146,6 +162,19 @@ test('the 2018 design: a policy of the two rebuilders’ GPG keys gives in-toto-
   await page.getByLabel('Package files').setInputFiles(join(APT, 'good', NAME))
   await page.getByRole('button', { name: 'Remove rebuild.e946fc60.link' }).click()
   await expect(result).toContainText('1 of 2 trusted rebuilders reproduced this file exactly (2 needed): too few; Carly: no attestation.')
+})
+
+test('a package larger than the hasher’s chunks is hashed as it streams, and passes', async ({ page }) => {
+  await openRebuilders(page)
+  const [alpha] = rebuilders as [GeneratedRebuilder]
+  await addRebuilder(page, 'alpha', 'alpha.pub', rebuilderdPem(alpha.daemon))
+  const big = Buffer.alloc(9 * 1024 * 1024 + 17, 0x61)
+  const name = 'big_1.0_amd64.deb'
+  await page.getByLabel('Package files').setInputFiles(file(name, big))
+  await page.getByLabel('Attestation files or archives').setInputFiles(file('big.link', await rebuilderdAttestation(alpha, { artifact: name, digests: digestsOf(big) })))
+  const result = page.getByRole('article', { name: `Package ${name}` })
+  await expect(result).toContainText('1 of 1 trusted rebuilder reproduced this file exactly (1 needed).')
+  await expect(result).toContainText(`sha256 ${digestsOf(big).sha256}`)
 })
 
 test('hostile attestations are refused clearly and the page keeps working', async ({ page }) => {

@@ -128,6 +128,14 @@ const STATUS_WORDS: Record<RebuilderResult['status'], string> = {
   missing: 'no attestation',
 }
 
+const OUTCOME_WORDS: Record<AttestationCheck['outcome'], string> = {
+  reproduced: 'reproduced it too',
+  differs: 'reports different bytes',
+  unverifiable: 'no digest checkable here',
+  'bad-signature': 'does not count (a signature by its key is invalid)',
+  untrusted: 'no trusted signature',
+}
+
 /** The summary says what the pill cannot: why a rebuilder did not vote, or how it differs. */
 const EXPLAINED: ReadonlySet<RebuilderResult['status']> = new Set(['differs', 'reproduced-and-differs', 'bad-signature', 'unverifiable'])
 
@@ -142,6 +150,13 @@ function RebuilderRow({ rebuilder }: { rebuilder: RebuilderResult }) {
         <span className={`pill ${pill}`}>{STATUS_WORDS[rebuilder.status]}</span>
         {explained && <div className="rebuilders-muted">{rebuilder.summary}</div>}
         {check && <div className="rebuilders-mono rebuilders-muted">{check.path}</div>}
+        {rebuilder.attestations
+          .filter((other) => other !== check)
+          .map((other) => (
+            <div key={other.path} className="rebuilders-muted">
+              also <span className="rebuilders-mono">{other.path}</span>: {OUTCOME_WORDS[other.outcome]}
+            </div>
+          ))}
       </td>
       <td>{check ? <Signers check={check} rebuilder={rebuilder.name} /> : '—'}</td>
       <td>{check ? <Digests digests={check.digests} /> : '—'}</td>

@@ -1,16 +1,13 @@
 /**
- * sha256 and sha512 of a dropped file, in the worker, reading it once a chunk at a time
- * through the core's artifact hasher (core/hashing): a package of any size never sits whole in
- * memory; small files are hashed natively in one call.
+ * sha256 and sha512 of a dropped package, in the worker, read once a chunk at a time through
+ * the core's artifact hasher with the browser's engine (app/hashing: WebAssembly for streams,
+ * WebCrypto for small files): a package of any size never sits whole in memory.
  */
-import { defaultHasher, type ArtifactHasher, type ByteSource, type DigestMap } from '../../core/hashing/artifact-hasher.ts'
+import type { ArtifactHasher, DigestMap } from '../../core/hashing/artifact-hasher.ts'
 import { HASH_ALGORITHMS } from '../../core/rebuilders/check.ts'
+import { blobSource } from '../hashing/blob-source.ts'
+import { wasmHasher } from '../hashing/wasm-engine.ts'
 
-/** A Blob as the hasher reads it: slices, read when asked for. */
-export function blobSource(blob: Blob): ByteSource {
-  return { size: blob.size, read: async (offset, length) => new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()) }
-}
-
-export function hashBlob(blob: Blob, signal?: AbortSignal, hasher: ArtifactHasher = defaultHasher): Promise<DigestMap> {
+export function hashBlob(blob: Blob, signal?: AbortSignal, hasher: ArtifactHasher = wasmHasher): Promise<DigestMap> {
   return hasher.hash(blobSource(blob), HASH_ALGORITHMS, { signal })
 }
