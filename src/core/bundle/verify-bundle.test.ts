@@ -8,10 +8,17 @@ import { loadVectors } from '../../../test/support/vectors.ts'
 import { vectorRequest } from '../../../test/support/vector-request.ts'
 import type { InspectionTrace, VerificationReport } from '../verify/report.ts'
 import { parseEmulatedCommand } from './emulate.ts'
-import { readBundleFiles, verifyBundle } from './verify-bundle.ts'
+import { readBundleFiles, verifyBundle, type BundleRequest } from './verify-bundle.ts'
 import type { BundleInput } from './assemble.ts'
 import { FULL, inTotoLink } from '../../../test/support/in-toto-link.ts'
 import type { PackedArtifactMap } from '../links/index.ts'
+import { writeTar, writeZip } from '../../../test/support/archives.ts'
+import { serializeEnvelope, signDocument } from '../envelope/sign.ts'
+import { parseJson } from '../json/parse.ts'
+import { exportPublicKeyPem } from '../keys/export.ts'
+import { generateKeyPair } from '../keys/generate.ts'
+import { computeKeyId } from '../keys/keyid.ts'
+import { parseLayout } from '../model/layout.ts'
 
 const vectors = loadVectors()
 
@@ -80,5 +87,78 @@ describe('reading dropped links once', () => {
     expect(second?.products).not.toBe(first?.products)
     expect((second?.products as PackedArtifactMap).packed).toBe((first?.products as PackedArtifactMap).packed)
     expect((second?.materials as PackedArtifactMap).packed).toBe((first?.materials as PackedArtifactMap).packed)
+  })
+})
+
+describe('hostile input through the browser bundle path (one row per class; the tables are in test/hostile)', () => {
+  const encoder = new TextEncoder()
+  const owner = generateKeyPair('ed25519')
+  const expires = '2099-01-01T00:00:00Z'
+  async function request(document: Record<string, unknown>, extra: Partial<BundleRequest> = {}): Promise<BundleRequest> {
+    const key = await owner
+    const layout = parseLayout(parseJson(JSON.stringify({ _type: 'layout', expires, readme: '', keys: {}, steps: [], inspect: [], ...document })))
+    const signed = serializeEnvelope(await signDocument({ type: 'layout', layout }, [key]))
+    return {
+      layout: { path: 'root.layout', bytes: encoder.encode(signed) },
+      ownerKeys: [{ path: 'owner.pub', bytes: encoder.encode(exportPublicKeyPem(key.publicKey)) }],
+      links: [],
+      products: [],
+      ...extra,
+    }
+  }
+  const file = (path: string, bytes: Uint8Array): BundleInput => ({ path, size: bytes.length, read: async () => bytes })
+
+  it('a layout whose signatures are null: stage format, never "unsigned"', async () => {
+    const base = await request({})
+    const json = JSON.parse(new TextDecoder().decode(base.layout?.bytes)) as Record<string, unknown>
+    const { report } = await verifyBundle({ ...base, layout: { path: 'root.layout', bytes: encoder.encode(JSON.stringify({ ...json, signatures: null })) } })
+    expect(report?.failure?.stage).toBe('format')
+    expect(report?.failure?.message).toMatch(/signatures: must be a list, found null/)
+  })
+
+  it('an archive trick as an inspection input: not run with the reason, incomplete', async () => {
+    const zip = writeZip([
+      { name: 'a.txt', data: 'first' },
+      { name: 'a.txt', data: 'second' },
+    ])
+    const inspect = [{ _type: 'inspection', name: 'unpack', run: ['unzip', 'dup.zip'], expected_materials: [], expected_products: [['ALLOW', '*']] }]
+    const { report } = await verifyBundle(await request({ inspect }, { products: [file('dup.zip', zip)] }))
+    expect(report?.verdict).toBe('incomplete')
+    expect(report?.inspections[0]?.message).toMatch(/two members have this name/)
+  })
+
+  it('a links archive whose members extract to one path, or whose member name is not UTF-8: refused, naming it', async () => {
+    const files = await readBundleFiles(
+      [
+        file(
+          'dup.tar',
+          writeTar([
+            { name: 'a.link', data: '{}' },
+            { name: 'a.link', data: '{}' },
+          ]),
+        ),
+        file('name.tar', writeTar([{ name: Uint8Array.of(0x61, 0xff) }])),
+      ],
+      [],
+    )
+    expect(files.links.refusals.map((refusal) => [refusal.file, refusal.code])).toEqual([
+      ['dup.tar', 'unsupported'],
+      ['name.tar', 'unsupported'],
+    ])
+  })
+
+  it('a substitution expanding to 169 MB: stage parameters, nothing built', async () => {
+    const inspect = [{ _type: 'inspection', name: 'i', run: ['true'], expected_materials: [['ALLOW', '{x:>169000000}']], expected_products: [] }]
+    const { report } = await verifyBundle(await request({ inspect }, { parameters: new Map([['x', 'y']]) }))
+    expect(report?.failure?.stage).toBe('parameters')
+    expect(report?.failure?.path).toBe('inspect[0].expected_materials[0][1]')
+  })
+
+  it('a weak functionary key: the verdict unchanged, the report names it', async () => {
+    const keyid = computeKeyId('ed25519', 'ed25519', `01${'00'.repeat(31)}`)
+    const keys = { [keyid]: { keyid, keytype: 'ed25519', scheme: 'ed25519', keyval: { public: `01${'00'.repeat(31)}` }, keyid_hash_algorithms: ['sha256', 'sha512'] } }
+    const { report } = await verifyBundle(await request({ keys }))
+    expect(report?.verdict).toBe('pass')
+    expect(report?.warnings.find((warning) => warning.kind === 'weak-key')?.message).toMatch(/small-order point/)
   })
 })
