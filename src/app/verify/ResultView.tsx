@@ -15,6 +15,7 @@ import type { ThresholdDisagreement } from '../../core/verify/report.ts'
 import type { ReportSummary, VerificationSummary } from './protocol.ts'
 import { readLayoutEnvelope } from './result-graph.ts'
 import { RuleTrace } from './RuleTrace.tsx'
+import { TamperPanel } from '../tamper/TamperPanel.tsx'
 import { useVerifyStore, type TraceState } from './verify-store.ts'
 import { keyed } from '../shared/keyed.ts'
 
@@ -155,6 +156,7 @@ export function ResultView({ result, layoutBytes, layoutName, fromEditor }: Resu
           <SelectedTrace item={selected} trace={trace} />
         </section>
       )}
+      <TamperPanel report={report} refusal={result.simulationRefusal} hasProducts={result.analysis.products.length > 0} />
       <p className="verify-hint verify-print-only">
         Layout {report.layout.file ?? layoutName} · expires {report.layout.expires ?? 'unknown'} · verified for {report.verifiedAt} · owner keys{' '}
         {report.layout.signatures.map((signature) => `${signature.keyid.slice(0, 8)} (${signature.status})`).join(', ')}

@@ -3,9 +3,10 @@
  * traces, and the trace of one step or inspection when asked. Pure functions.
  */
 import { collectMatchDetails } from '../../core/bundle/match-details.ts'
+import type { TamperSimulation } from '../../core/bundle/tamper.ts'
 import type { Link } from '../../core/model/types.ts'
 import type { InspectionTrace, StepTrace, VerificationReport } from '../../core/verify/report.ts'
-import type { InspectionSummary, ItemTrace, ReportSummary, StepSummary } from './protocol.ts'
+import type { InspectionSummary, ItemTrace, ReportSummary, SimulationSummary, StepSummary } from './protocol.ts'
 
 export function summarizeReport(report: VerificationReport): ReportSummary {
   return { ...report, steps: report.steps.map(summarizeStep), inspections: report.inspections.map(summarizeInspection) }
@@ -23,11 +24,22 @@ function summarizeInspection({ materials, products, ...inspection }: InspectionT
  * The rule trace of the root layout's step or inspection `item`, with the hashes behind its
  * MATCH rules (`usedLinks`: the links the root level was checked against, by name).
  */
-export function itemTrace(report: VerificationReport, usedLinks: ReadonlyMap<string, Link>, item: string): ItemTrace {
+export function itemTrace(report: Pick<VerificationReport, 'steps' | 'inspections'>, usedLinks: ReadonlyMap<string, Link>, item: string): ItemTrace {
   const steps = report.steps.filter((step) => step.name === item)
   const inspections = report.inspections.filter((inspection) => inspection.name === item)
   const found = steps[0] ?? inspections[0]
   // Only this item's MATCH rules: the hashes of every rule of a big bundle are tens of megabytes.
-  const matches = collectMatchDetails({ ...report, steps, inspections }, usedLinks)
+  const matches = collectMatchDetails({ steps, inspections }, usedLinks)
   return { materials: found?.materials, products: found?.products, matches }
+}
+
+/** A tamper simulation as the page shows it: the traces come one item at a time, as for a verification. */
+export function summarizeSimulation(simulation: TamperSimulation): SimulationSummary {
+  return {
+    outcome: simulation.outcome,
+    failure: simulation.failure,
+    steps: simulation.steps.map(summarizeStep),
+    inspections: simulation.inspections.map(summarizeInspection),
+    unreached: simulation.unreached,
+  }
 }

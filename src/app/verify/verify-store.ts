@@ -58,6 +58,8 @@ export interface VerifyState {
   downloadReport(): void
   /** The products of the link a root-level step was verified with, in the verification on display. */
   linkProducts(item: string): Promise<CallResults['link-products']>
+  /** Calls about the verification on display (tamper simulation: its edits, traces and artifacts). */
+  resultCall<K extends 'simulate' | 'simulation-trace' | 'tamper-artifacts'>(call: Extract<WorkerCall, { kind: K }>): Promise<CallResults[K]>
 }
 
 const EDITOR_LAYOUT_NAME = 'editor.layout'
@@ -249,6 +251,11 @@ export function createVerifyStore(deps: VerifyDependencies): VerifyStore {
         const session = resultSession
         if (!session || get().run.status !== 'done') return Promise.reject(new Error('verify the bundle first: its links are read by the verification'))
         return session.call({ kind: 'link-products', item })
+      },
+      resultCall: (call) => {
+        const session = resultSession
+        if (!session || get().run.status !== 'done') return Promise.reject(new Error('verify the bundle first: the simulation runs over its links'))
+        return session.call(call)
       },
       downloadReport: () => {
         const session = resultSession

@@ -8,12 +8,15 @@
  */
 import type { BundleInput } from '../../core/bundle/assemble.ts'
 import { BundleSession, type SessionVerification } from '../../core/bundle/session.ts'
+import { whyNotSimulated } from '../../core/bundle/tamper.ts'
+import type { TamperEdit } from '../../core/bundle/tamper-edits.ts'
+import type { ArtifactMap } from '../../core/model/types.ts'
 import type { BundleRequest } from '../../core/bundle/verify-bundle.ts'
 import { wasmHasher } from '../hashing/wasm-engine.ts'
 import { errorMessage } from '../shared/error-message.ts'
-import type { CallResults, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse } from './protocol.ts'
+import type { ArtifactPage, CallResults, DigestList, TamperTarget, WorkerCall, WorkerFile, WorkerInputs, WorkerRequest, WorkerResponse, WorkerTamperEdit } from './protocol.ts'
 import { layoutResultGraph } from './result-graph.ts'
-import { itemTrace, summarizeReport } from './summary.ts'
+import { itemTrace, summarizeReport, summarizeSimulation } from './summary.ts'
 
 const post = (message: WorkerResponse) => (self as unknown as Worker).postMessage(message)
 const session = new BundleSession({ hasher: wasmHasher })
@@ -49,8 +52,23 @@ async function answer(id: number, call: WorkerCall): Promise<CallResults[WorkerC
       const result = await session.verify(await toRequest(call.inputs), { onProgress: (progress) => post({ id, type: 'progress', progress }) })
       if (!result.report) return { analysis: result.analysis }
       const layout = session.layout
-      return { analysis: result.analysis, report: summarizeReport(result.report), graph: layout ? await layoutResultGraph(layout) : undefined }
+      const refusal = layout === undefined ? 'the layout could not be read' : whyNotSimulated(result.report, result.usedLinks ?? new Map())
+      return {
+        analysis: result.analysis,
+        report: summarizeReport(result.report),
+        graph: layout ? await layoutResultGraph(layout) : undefined,
+        ...(refusal === undefined ? {} : { simulationRefusal: refusal }),
+      }
     }
+    case 'simulate':
+      return summarizeSimulation(await session.simulate(await Promise.all(call.edits.map(readEdit))))
+    case 'simulation-trace': {
+      const simulation = session.lastSimulation
+      if (!simulation) throw new Error('nothing has been simulated yet')
+      return itemTrace(simulation, simulation.links, call.item)
+    }
+    case 'tamper-artifacts':
+      return artifactPage(await tamperArtifacts(call.target), call.filter, call.limit)
     case 'trace': {
       const { report, usedLinks } = lastVerification()
       return itemTrace(report, usedLinks, call.item)
@@ -63,6 +81,31 @@ async function answer(id: number, call: WorkerCall): Promise<CallResults[WorkerC
     case 'report-file':
       return new Blob([`${JSON.stringify(lastVerification().report, null, 2)}\n`], { type: 'application/json' })
   }
+}
+
+/** A page's edit as the core takes it: a product file's bytes read from its Blob. */
+async function readEdit(edit: WorkerTamperEdit): Promise<TamperEdit> {
+  if (edit.on !== 'products' || edit.action === 'remove') return edit
+  return { on: 'products', action: edit.action, path: edit.path, bytes: new Uint8Array(await edit.file.arrayBuffer()) }
+}
+
+/** The artifacts of a tamper target as the last verification had them. */
+async function tamperArtifacts(target: TamperTarget): Promise<ArtifactMap> {
+  if (target.kind === 'products') return session.productDigests()
+  const link = lastVerification().usedLinks.get(target.item)
+  if (!link) throw new Error(`no link of '${target.item}' was used in the last verification`)
+  return target.list === 'materials' ? link.materials : link.products
+}
+
+function artifactPage(artifacts: ArtifactMap, filter: string, limit: number): ArtifactPage {
+  const entries: [string, DigestList][] = []
+  let matching = 0
+  for (const [path, hashes] of artifacts) {
+    if (filter !== '' && !path.includes(filter)) continue
+    matching++
+    if (entries.length < limit) entries.push([path, [...hashes]])
+  }
+  return { total: artifacts.size, matching, entries }
 }
 
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {

@@ -25,7 +25,7 @@ export function matchKey(item: string, list: 'materials' | 'products', index: nu
 }
 
 /** `links`: the link each step or inspection was checked against, by name. */
-export function collectMatchDetails(report: VerificationReport, links: ReadonlyMap<string, Link>): MatchDetails {
+export function collectMatchDetails(report: Pick<VerificationReport, 'steps' | 'inspections'>, links: ReadonlyMap<string, Link>): MatchDetails {
   const details: MatchDetails = {}
   const items: { name: string; materials?: RuleListTrace; products?: RuleListTrace }[] = [...report.steps, ...report.inspections]
   for (const item of items) {
@@ -64,15 +64,42 @@ export function collectMatchDetails(report: VerificationReport, links: ReadonlyM
   return details
 }
 
-/** The links the root level was checked with: each step's used link, from the bundle. */
+/**
+ * The links the root level was checked with: each step's used link, from the bundle; for a
+ * step whose link holds a sublayout, the summary link the verifier checked instead (in-toto
+ * 1.3.1 `get_summary_link`: the materials of the sublayout's first step, the products,
+ * command and byproducts of its last), built from the sublayout's own used links.
+ */
 export function usedStepLinks(steps: readonly StepTrace[], read: (path: string) => Link | undefined): Map<string, Link> {
   const links = new Map<string, Link>()
   for (const step of steps) {
-    if (step.usedLink === undefined) continue
-    const link = read(step.usedLink)
+    const link = usedLinkOf(step, read)
     if (link) links.set(step.name, link)
   }
   return links
+}
+
+function usedLinkOf(step: StepTrace, read: (path: string) => Link | undefined): Link | undefined {
+  if (step.usedLink === undefined) return undefined
+  if (step.sublayout === undefined) return read(step.usedLink)
+  const inner = step.sublayout.steps
+  const first = inner[0]
+  const last = inner.at(-1)
+  if (first === undefined || last === undefined) {
+    return { type: 'link', name: null, command: [], materials: new Map(), products: new Map(), byproducts: new Map(), environment: new Map() }
+  }
+  const firstLink = usedLinkOf(first, read)
+  const lastLink = usedLinkOf(last, read)
+  if (firstLink === undefined || lastLink === undefined) return undefined
+  return {
+    type: 'link',
+    name: step.name,
+    command: lastLink.command,
+    materials: firstLink.materials,
+    products: lastLink.products,
+    byproducts: lastLink.byproducts,
+    environment: new Map(),
+  }
 }
 
 function sha(hashes: HashDict | undefined): string | undefined {

@@ -9,18 +9,20 @@
 import { readEnvelope } from '../envelope/read.ts'
 import type { Envelope } from '../envelope/types.ts'
 import { type ErrorInfo, toErrorInfo } from '../errors.ts'
-import type { ArtifactHasher } from '../hashing/artifact-hasher.ts'
+import { type ArtifactHasher, bytesSource, defaultHasher } from '../hashing/artifact-hasher.ts'
 import { bytesEqual } from '../encoding/utf8.ts'
 import { importPublicKey } from '../keys/import.ts'
 import type { PublicKey } from '../keys/types.ts'
 import { type ClassifiedLinkFile, classifiedLinks } from '../links/index.ts'
-import type { Layout, Link } from '../model/types.ts'
+import type { HashDict, Layout, Link } from '../model/types.ts'
 import type { InspectionRunner } from '../verify/inspection-runner.ts'
 import { layoutReadFailure, type Progress, verifySupplyChain } from '../verify/verify.ts'
 import type { BundleInput } from './assemble.ts'
 import { EmulatedInspectionRunner, firstRunner } from './emulate.ts'
 import { usedStepLinks } from './match-details.ts'
 import { PrerecordedInspectionRunner } from './prerecorded.ts'
+import { simulateTampering, type TamperSimulation } from './tamper.ts'
+import type { TamperEdit } from './tamper-edits.ts'
 import { triageBundle, type Triage } from './triage.ts'
 import { type BundleFiles, readBundleFiles } from './read-files.ts'
 import type { BundleAnalysis, BundleRequest, BundleVerification, KeyInfo, NamedBytes } from './verify-bundle.ts'
@@ -33,6 +35,10 @@ export interface SessionVerification extends Required<Pick<BundleVerification, '
   /** The root layout as read (before parameter substitution); absent when the file held none. */
   readonly layout: Layout | undefined
   readonly parameters?: ReadonlyMap<string, string>
+  /** The product files it had (the inspections' working directory). */
+  readonly products: ReadonlyMap<string, Uint8Array>
+  /** How its emulated inspections were run (for running them again). */
+  readonly emulation: Pick<BundleRequest, 'limits' | 'notRunHint'>
 }
 
 export interface SessionOptions {
@@ -47,6 +53,8 @@ export class BundleSession {
   private keysRead: { readonly files: readonly NamedBytes[]; readonly keys: readonly PublicKey[]; readonly infos: readonly KeyInfo[] } | undefined
   private triageRead: { readonly layout: Layout | undefined; readonly files: BundleFiles; readonly triage: Triage } | undefined
   private lastVerification: SessionVerification | undefined
+  private simulation: TamperSimulation | undefined
+  private digests: { readonly of: SessionVerification; readonly digests: ReadonlyMap<string, HashDict> } | undefined
 
   constructor(options: SessionOptions = {}) {
     this.hasher = options.hasher
@@ -60,6 +68,7 @@ export class BundleSession {
   /** Analyzes, then verifies with the shared verifier when there is a layout and an owner key. */
   async verify(inputs: BundleRequest, options: { readonly signal?: AbortSignal; readonly onProgress?: (progress: Progress) => void } = {}): Promise<BundleVerification> {
     this.lastVerification = undefined
+    this.simulation = undefined
     const prepared = await this.prepare(inputs)
     const read = this.layoutRead
     if (inputs.layout === undefined || read === undefined || prepared.keys.length === 0) return { analysis: prepared.analysis }
@@ -94,13 +103,62 @@ export class BundleSession {
           })
     const used = usedStepLinks(report.steps, (path) => linkOf(prepared.links.get(path), path))
     for (const [name, link] of inspectionLinks) used.set(name, link)
-    this.lastVerification = { report, usedLinks: used, layout: this.layout, parameters: inputs.parameters }
+    this.lastVerification = {
+      report,
+      usedLinks: used,
+      layout: this.layout,
+      parameters: inputs.parameters,
+      products: prepared.products,
+      emulation: { limits: inputs.limits, notRunHint: inputs.notRunHint },
+    }
     return { analysis: prepared.analysis, report, usedLinks: used }
   }
 
   /** The last verification of this session (cleared when a new one starts). */
   get last(): SessionVerification | undefined {
     return this.lastVerification
+  }
+
+  /**
+   * The rules of the last verification run again with `edits` (tamper.ts): a simulation,
+   * never a verdict. The result stays for its traces ({@link lastSimulation}).
+   */
+  async simulate(edits: readonly TamperEdit[], options: { readonly signal?: AbortSignal } = {}): Promise<TamperSimulation> {
+    const last = this.lastVerification
+    if (last === undefined) throw new Error('Nothing to simulate: verify the bundle first.')
+    if (last.layout === undefined) throw new Error('Nothing to simulate: the verification had no readable layout.')
+    this.simulation = undefined
+    const simulation = await simulateTampering({
+      layout: last.layout,
+      parameters: last.parameters,
+      report: last.report,
+      links: last.usedLinks,
+      products: last.products,
+      edits,
+      hasher: this.hasher,
+      ...last.emulation,
+      signal: options.signal,
+    })
+    if (this.lastVerification === last) this.simulation = simulation
+    return simulation
+  }
+
+  /** The last simulation of the last verification (cleared when either starts again). */
+  get lastSimulation(): TamperSimulation | undefined {
+    return this.simulation
+  }
+
+  /** The digests of the last verification's product files, as in-toto records them (hashed once). */
+  async productDigests(): Promise<ReadonlyMap<string, HashDict>> {
+    const last = this.lastVerification
+    if (last === undefined) throw new Error('verify the bundle first')
+    if (this.digests?.of !== last) {
+      const hasher = this.hasher ?? defaultHasher
+      const digests = new Map<string, HashDict>()
+      for (const [path, bytes] of last.products) digests.set(path, await hasher.hash(bytesSource(bytes)))
+      this.digests = { of: last, digests }
+    }
+    return this.digests.digests
   }
 
   /** The root layout of the last inputs, as read (`undefined` when there is none or it is not a layout). */

@@ -22,6 +22,7 @@ import { EarlyStepRules, type EarlyTraces } from './early-rules.ts'
 import { Stop, stageOfError } from './failure.ts'
 import { nameKey } from './item-keys.ts'
 import { checkItemRules, type ItemRef } from './item-rules.ts'
+import { referencedUnavailable, returnValueFailure, returnValueOf, runErrorFailure, unavailableNote } from './inspection-outcome.ts'
 import { type Candidate, LinkRequests, linkPath, sublayoutLinkDir } from './link-plan.ts'
 import { abbreviated, pythonRepr } from './python-repr.ts'
 import {
@@ -567,10 +568,14 @@ class Verification {
     for (const record of level.inspections) {
       const { inspection, trace, link } = record
       if (link === undefined) continue
-      const unavailable = referencedUnavailable(inspection, level.inspections, ran)
+      const unavailable = referencedUnavailable(
+        inspection,
+        level.inspections.map((other) => other.inspection),
+        ran,
+      )
       if (unavailable !== undefined) {
         trace.status = 'not-run'
-        trace.message = `rules not checked: they compare with inspection '${unavailable}', which was not run`
+        trace.message = unavailableNote(unavailable)
         continue
       }
       this.itemRules({ kind: 'inspection', index: record.index, item: inspection }, trace, link, combined)
@@ -712,27 +717,14 @@ class Verification {
     if (result.status === 'error') {
       trace.status = 'fail'
       trace.message = result.message
-      throw new Stop({
-        stage: 'inspection',
-        errorType: result.errorType,
-        message: `Inspection '${abbreviated(inspection.name)}' could not run ${abbreviated(pythonRepr(inspection.run as JsonValue[]))}: ${result.message}`,
-        inspection: inspection.name,
-      })
+      throw new Stop(runErrorFailure(inspection, result))
     }
     trace.how = result.how
-    const returnValue = result.link.byproducts.get('return-value')
-    trace.returnValue = returnValue === undefined ? undefined : pythonRepr(returnValue)
-    if (!isZeroReturnValue(returnValue)) {
+    trace.returnValue = returnValueOf(result.link)
+    const failure = returnValueFailure(inspection, result.link)
+    if (failure) {
       trace.status = 'fail'
-      const nonInt = typeof returnValue !== 'bigint' && typeof returnValue !== 'boolean'
-      throw new Stop({
-        stage: 'inspection',
-        errorType: 'BadReturnValueError',
-        message: nonInt
-          ? `Inspection '${inspection.name}' returned no exit status${inspection.run.length === 0 ? ' because its run command is empty' : ''} (the reference says: Got non-int return value '${returnValue === undefined ? 'None' : pythonRepr(returnValue)}').`
-          : `Inspection '${inspection.name}' failed: ${abbreviated(pythonRepr(inspection.run as JsonValue[]))} exited with status ${pythonRepr(returnValue as JsonValue)}.`,
-        inspection: inspection.name,
-      })
+      throw new Stop(failure)
     }
     trace.status = 'pass'
     return result.link
@@ -868,10 +860,6 @@ function parseExpires(expires: string): number | undefined {
   return Date.UTC(y, mo - 1, d, h, mi, s)
 }
 
-function isZeroReturnValue(value: JsonValue | undefined): boolean {
-  return value === 0n || value === false
-}
-
 /** The link a sublayout contributes to its parent (in-toto 1.3.1 `get_summary_link`). */
 function summaryLink(level: Level): Link {
   const firstStep = level.steps[0]
@@ -892,18 +880,6 @@ function summaryLink(level: Level): Link {
 
 function emptyLink(): Link {
   return { type: 'link', name: null, command: [], materials: new Map(), products: new Map(), byproducts: new Map(), environment: new Map() }
-}
-
-/** If the inspection's MATCH rules refer to an inspection that was not run, its name. */
-function referencedUnavailable(inspection: Inspection, inspections: readonly InspectionRecord[], ran: ReadonlyMap<string, Link>): string | undefined {
-  const notRun = inspections.filter((other) => !ran.has(nameKey(other.inspection))).map((other) => other.inspection.name)
-  if (notRun.length === 0) return undefined
-  for (const rule of [...inspection.expectedMaterials, ...inspection.expectedProducts]) {
-    if (rule[0]?.toLowerCase() !== 'match') continue
-    const destination = rule.at(-1)
-    if (destination !== undefined && notRun.includes(destination)) return destination
-  }
-  return undefined
 }
 
 function describeEnvelope(envelope: Envelope): Partial<LinkTrace> {
